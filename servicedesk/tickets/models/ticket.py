@@ -1,0 +1,172 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from servicedesk.accounts.models import Organisation, SupportGroup
+from servicedesk.tickets.choices import (
+    OPEN_STATES,
+    Channel,
+    Impact,
+    Kind,
+    LinkKind,
+    Priority,
+    ResolutionCode,
+    State,
+)
+from servicedesk.tickets.models.taxonomy import Category, ConfigurationItem
+
+USER = settings.AUTH_USER_MODEL
+
+
+def new_access_token() -> str:
+    """192 random bits: the key of the requester's status page, which needs no sign-in."""
+    return secrets.token_urlsafe(24)
+
+
+class Ticket(models.Model):
+    """An incident, service request, problem or change. Written only through the services."""
+
+    number = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INCIDENT)
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.NEW)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.PORTAL)
+
+    requester = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="requested_tickets")
+    reported_by = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_tickets",
+        help_text="Who logged the ticket for the requester (an agent taking a call).",
+    )
+    # The requester's organisation, kept on the ticket so visibility is one indexed column.
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    subcategory = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="sub_tickets"
+    )
+    affected_service = models.ForeignKey(
+        ConfigurationItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    configuration_item = models.ForeignKey(
+        ConfigurationItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    impact = models.PositiveSmallIntegerField(choices=Impact.choices, default=Impact.LOW)
+    urgency = models.PositiveSmallIntegerField(choices=Impact.choices, default=Impact.LOW)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.LOW)
+    priority_override_reason = models.CharField(
+        max_length=500, blank=True, help_text="Set when the priority differs from the matrix."
+    )
+
+    assignment_group = models.ForeignKey(
+        SupportGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_tickets"
+    )
+    watchers = models.ManyToManyField(USER, through="Watch", related_name="watched_tickets")
+
+    custom_fields = models.JSONField(default=dict, blank=True)
+    reassignment_count = models.PositiveIntegerField(default=0)
+    reopen_count = models.PositiveIntegerField(default=0)
+
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution_code = models.CharField(max_length=32, choices=ResolutionCode.choices, blank=True)
+    resolution_notes = models.TextField(blank=True)
+
+    # Facts carried over from another system (the ServiceNow import).
+    external_ref = models.CharField(max_length=64, blank=True)
+    made_sla = models.BooleanField(
+        null=True, blank=True, help_text="The SLA outcome the source system recorded."
+    )
+    knowledge = models.BooleanField(default=False, help_text="A knowledge article was used.")
+    problem_ref = models.CharField(max_length=64, blank=True)
+    change_ref = models.CharField(max_length=64, blank=True)
+
+    # Opens the status page without signing in; renewed when the requester changes, so links in
+    # mails sent to a former requester stop working.
+    access_token = models.CharField(
+        max_length=64, unique=True, default=new_access_token, editable=False
+    )
+
+    # Bumped on every save; a save that read an older version is refused (edit conflict).
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="ticket_created"),
+            models.Index(fields=["-updated_at", "-id"], name="ticket_updated"),
+            models.Index(fields=["state", "priority"], name="ticket_state_priority"),
+            models.Index(fields=["assignment_group", "state"], name="ticket_group_state"),
+            models.Index(fields=["assignee", "state"], name="ticket_assignee_state"),
+            models.Index(fields=["requester", "-created_at"], name="ticket_requester"),
+            models.Index(fields=["organisation", "-created_at"], name="ticket_org"),
+            models.Index(fields=["external_ref"], name="ticket_external_ref"),
+            models.Index(fields=["-resolved_at"], name="ticket_resolved_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(impact__in=[1, 2, 3]), name="ticket_impact_range"),
+            models.CheckConstraint(condition=Q(urgency__in=[1, 2, 3]), name="ticket_urgency_range"),
+            models.CheckConstraint(
+                condition=Q(priority__in=[1, 2, 3, 4]), name="ticket_priority_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class Watch(models.Model):
+    """A user who follows a ticket (and so may see it)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="watches")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="watch_unique")]
+        indexes = [models.Index(fields=["user", "ticket"], name="watch_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} watches {self.ticket}"
+
+
+class TicketLink(models.Model):
+    """A directed relation: ``source`` is <kind> ``target`` (child of, duplicate of, ...)."""
+
+    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=16, choices=LinkKind.choices)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="link_unique"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.kind} {self.target}"

@@ -1,0 +1,88 @@
+"""Reads on tickets. Every one starts from what the user may see (accounts.selectors)."""
+
+from django.db.models import Q, QuerySet
+
+from servicedesk.accounts.models import User
+from servicedesk.accounts.selectors import ticket_visibility_q
+from servicedesk.core.errors import NotFound
+from servicedesk.tickets.choices import OPEN_STATES, State
+from servicedesk.tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketLink
+
+LIST_RELATED = ("requester", "assignment_group", "assignee", "category", "subcategory")
+
+
+def visible_tickets(user: User) -> QuerySet[Ticket]:
+    q = ticket_visibility_q(user)
+    qs = Ticket.objects.all()
+    return qs if q is None else qs.filter(q)
+
+
+def ticket_list(user: User) -> QuerySet[Ticket]:
+    """Tickets for a list page or the API list, with what a row shows loaded in the same query."""
+    return visible_tickets(user).select_related(*LIST_RELATED)
+
+
+def ticket_get(*, user: User, number: str) -> Ticket:
+    """One ticket by number; one the user may not see does not exist for them (404)."""
+    ticket = (
+        visible_tickets(user)
+        .select_related(*LIST_RELATED, "reported_by", "organisation", "affected_service",
+                        "configuration_item", "resolved_by")
+        .filter(number=number.strip().upper())
+        .first()
+    )  # fmt: skip
+    if ticket is None:
+        raise NotFound(f"No ticket {number} that you can see.")
+    return ticket
+
+
+def ticket_comments(*, ticket: Ticket, user: User) -> QuerySet[Comment]:
+    qs = ticket.comments.select_related("author").prefetch_related("attachments")
+    return qs if user.is_agent else qs.filter(is_public=True)
+
+
+def ticket_events(*, ticket: Ticket, user: User) -> QuerySet[TicketEvent]:
+    """The timeline. End users do not see that internal notes exist."""
+    qs = ticket.events.select_related("actor")
+    if not user.is_agent:
+        qs = qs.exclude(changes__comment=[None, "internal"])
+    return qs
+
+
+def ticket_attachments(*, ticket: Ticket, user: User) -> QuerySet[Attachment]:
+    qs = ticket.attachments.select_related("uploaded_by")
+    return qs if user.is_agent else qs.filter(Q(comment=None) | Q(comment__is_public=True))
+
+
+def attachment_get(*, user: User, attachment_id: int) -> Attachment:
+    """An attachment the user may download: on a visible ticket and not on an internal note."""
+    attachment = (
+        Attachment.objects.select_related("ticket", "comment").filter(pk=attachment_id).first()
+    )
+    if attachment is None or not visible_tickets(user).filter(pk=attachment.ticket_id).exists():
+        raise NotFound("No such attachment.")
+    if not user.is_agent and attachment.comment_id and not attachment.comment.is_public:
+        raise NotFound("No such attachment.")
+    return attachment
+
+
+def ticket_links(*, ticket: Ticket, user: User) -> list[tuple[str, TicketLink, Ticket]]:
+    """Links in both directions, leaving out tickets the user may not see."""
+    visible = visible_tickets(user)
+    out = TicketLink.objects.filter(source=ticket, target__in=visible.values("pk")).select_related(
+        "target"
+    )
+    into = TicketLink.objects.filter(target=ticket, source__in=visible.values("pk")).select_related(
+        "source"
+    )
+    return [("out", link, link.target) for link in out] + [
+        ("in", link, link.source) for link in into
+    ]
+
+
+def open_tickets(user: User) -> QuerySet[Ticket]:
+    return ticket_list(user).filter(state__in=OPEN_STATES)
+
+
+def recently_resolved(user: User) -> QuerySet[Ticket]:
+    return ticket_list(user).filter(state=State.RESOLVED)

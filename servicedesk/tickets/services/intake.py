@@ -1,0 +1,125 @@
+"""Raising a ticket, whatever the channel: one function, written out in order."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from servicedesk.accounts.models import SupportGroup, User
+from servicedesk.core import clock
+from servicedesk.tickets.choices import Channel, EventKind, Impact, Kind, State
+from servicedesk.tickets.models import Category, ConfigurationItem, Ticket, Watch
+from servicedesk.tickets.services._common import display, event_append, matrix_priority, next_number
+from servicedesk.tickets.services.conversation import attachment_check, attachment_store
+from servicedesk.tickets.services.validation import Problems, check_fields
+
+
+def default_group() -> SupportGroup | None:
+    """The service desk group that takes what no rule routes elsewhere."""
+    return SupportGroup.objects.filter(
+        name=settings.SERVICEDESK_DEFAULT_GROUP, is_active=True
+    ).first()
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    by: User,
+    requester: User,
+    title: str,
+    description: str = "",
+    kind: str = Kind.INCIDENT,
+    channel: str = Channel.PORTAL,
+    impact: int = Impact.LOW,
+    urgency: int = Impact.LOW,
+    priority: int | None = None,
+    priority_override_reason: str = "",
+    category: Category | None = None,
+    subcategory: Category | None = None,
+    affected_service: ConfigurationItem | None = None,
+    configuration_item: ConfigurationItem | None = None,
+    assignment_group: SupportGroup | None = None,
+    assignee: User | None = None,
+    custom_fields: dict[str, Any] | None = None,
+    watchers: Iterable[User] = (),
+    attachments: Iterable[UploadedFile] = (),
+) -> Ticket:
+    """Raise a ticket: check, classify, prioritise, assign, record. Nothing is stored on error."""
+    attachments = list(attachments)
+    values = {
+        "title": title, "kind": kind, "channel": channel, "impact": impact, "urgency": urgency,
+        "priority": priority, "category": category, "subcategory": subcategory,
+        "requester": requester, "assignment_group": assignment_group, "assignee": assignee,
+    }  # fmt: skip
+    problems = Problems()
+    check_fields(problems, values)
+    for upload in attachments:
+        attachment_check(problems, upload)
+    problems.raise_if_any()
+
+    # Prioritise: the matrix decides unless a reason is given for another priority.
+    computed = matrix_priority(impact, urgency)
+    if priority is not None and priority != computed:
+        if not priority_override_reason.strip():
+            problems.add(
+                "priority_override_reason", "A priority other than the matrix's needs a reason."
+            )
+            problems.raise_if_any()
+    else:
+        priority, priority_override_reason = computed, ""
+
+    # Assign: as asked, else the category's group, else the service desk.
+    if assignment_group is None:
+        assignment_group = (category.default_group if category else None) or default_group()
+    if assignee is not None and assignment_group is None:
+        assignment_group = assignee.support_groups.filter(is_active=True).first()
+
+    now = clock.now()
+    ticket = Ticket.objects.create(
+        number=next_number(kind),
+        kind=kind,
+        title=title.strip(),
+        description=description,
+        state=State.ASSIGNED if assignee else State.NEW,
+        channel=channel,
+        requester=requester,
+        reported_by=by if by.pk != requester.pk else None,
+        organisation_id=requester.organisation_id,
+        category=category,
+        subcategory=subcategory,
+        affected_service=affected_service,
+        configuration_item=configuration_item,
+        impact=impact,
+        urgency=urgency,
+        priority=priority,
+        priority_override_reason=priority_override_reason.strip(),
+        assignment_group=assignment_group,
+        assignee=assignee,
+        custom_fields=custom_fields or {},
+        created_at=now,
+        updated_at=now,
+    )
+    for watcher in watchers:
+        Watch.objects.get_or_create(ticket=ticket, user=watcher)
+
+    recorded = {
+        "kind": kind, "state": ticket.state, "channel": channel, "title": ticket.title,
+        "requester": requester, "impact": impact, "urgency": urgency, "priority": priority,
+        "category": category, "subcategory": subcategory, "assignment_group": assignment_group,
+        "assignee": assignee, "affected_service": affected_service,
+        "configuration_item": configuration_item,
+    }  # fmt: skip
+    changes = {k: [None, display(v)] for k, v in recorded.items() if v not in (None, "")}
+    event_append(
+        ticket=ticket,
+        kind=EventKind.CREATED,
+        actor=by,
+        channel=channel,
+        changes=changes,
+        message=priority_override_reason.strip(),
+    )
+    for upload in attachments:
+        attachment_store(ticket=ticket, by=by, upload=upload, channel=channel)
+    return ticket

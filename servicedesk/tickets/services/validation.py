@@ -1,0 +1,84 @@
+"""Checks shared by creating and updating tickets; each failure names the field it is about."""
+
+from typing import Any
+
+from servicedesk.accounts.models import SupportGroup, User
+from servicedesk.core.errors import ValidationFailed
+from servicedesk.tickets.choices import Channel, Impact, Kind, Priority, ResolutionCode, State
+from servicedesk.tickets.models import Category
+
+TITLE_MAX = 255
+
+
+class Problems:
+    """Collects field errors so that one answer names every bad field at once."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            first = next(iter(self.fields.items()))
+            raise ValidationFailed(f"{first[0]}: {first[1][0]}", fields=self.fields)
+
+
+def _choice(problems: Problems, field: str, value: Any, choices: type, label: str) -> None:
+    if value not in choices.values:
+        allowed = ", ".join(str(v) for v in choices.values)
+        problems.add(field, f"{value!r} is not a valid {label}; use one of: {allowed}")
+
+
+def check_fields(problems: Problems, values: dict[str, Any]) -> None:
+    """Check every field present in ``values`` on its own and against the others given."""
+    if "title" in values:
+        title = (values["title"] or "").strip()
+        if not title:
+            problems.add("title", "A title is required.")
+        elif len(title) > TITLE_MAX:
+            problems.add("title", f"A title has at most {TITLE_MAX} characters.")
+    if "kind" in values:
+        _choice(problems, "kind", values["kind"], Kind, "kind")
+    if "channel" in values:
+        _choice(problems, "channel", values["channel"], Channel, "channel")
+    if "state" in values:
+        _choice(problems, "state", values["state"], State, "state")
+    for field in ("impact", "urgency"):
+        if field in values:
+            _choice(problems, field, values[field], Impact, f"{field} (1 high, 2 medium, 3 low)")
+    if values.get("priority") is not None:
+        _choice(problems, "priority", values["priority"], Priority, "priority (1 to 4)")
+    if values.get("resolution_code"):
+        _choice(
+            problems,
+            "resolution_code",
+            values["resolution_code"],
+            ResolutionCode,
+            "resolution code",
+        )
+
+    category: Category | None = values.get("category")
+    subcategory: Category | None = values.get("subcategory")
+    if category is not None and category.parent_id is not None:
+        problems.add("category", f"{category} is a subcategory; choose its parent as category.")
+    if subcategory is not None and (category is None or subcategory.parent_id != category.pk):
+        problems.add(
+            "subcategory",
+            f"{subcategory.name} is not a subcategory of {category or 'no category'}.",
+        )
+
+    requester: User | None = values.get("requester")
+    if "requester" in values and (requester is None or not requester.is_active):
+        problems.add("requester", "The requester must be an active user.")
+
+    assignee: User | None = values.get("assignee")
+    group: SupportGroup | None = values.get("assignment_group")
+    if assignee is not None:
+        if not assignee.is_active or not assignee.is_agent:
+            problems.add("assignee", f"{assignee} is not an active agent.")
+        elif group is not None and not group.members.filter(pk=assignee.pk).exists():
+            problems.add("assignee", f"{assignee} is not a member of {group}.")
+    if group is not None and not group.is_active:
+        problems.add("assignment_group", f"{group} is not active.")
