@@ -32,6 +32,7 @@ class GroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SupportGroup
         django_get_or_create = ("name",)
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Group {n}")
     tier = Tier.L1
