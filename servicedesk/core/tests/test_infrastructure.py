@@ -1,0 +1,63 @@
+"""The parts every deployment relies on: queue storage, cache, health check, request limits."""
+
+import uuid
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from huey import RedisHuey, SqliteHuey
+from huey.contrib.djhuey import HUEY
+
+pytestmark = pytest.mark.django_db
+
+
+@HUEY.task()
+def _double(x):
+    return 2 * x
+
+
+def test_queue_storage_follows_the_settings():
+    expected = RedisHuey if settings.REDIS_URL else SqliteHuey
+    assert isinstance(HUEY, expected)
+
+
+def test_a_task_goes_through_the_real_queue_storage():
+    HUEY.immediate = False
+    HUEY.flush()
+    result = _double(21)
+    assert HUEY.pending_count() == 1
+    task = HUEY.dequeue()
+    HUEY.execute(task)
+    assert result.get() == 42
+    assert HUEY.pending_count() == 0
+
+
+def test_cache_round_trip():
+    key = f"test-{uuid.uuid4()}"
+    cache.set(key, {"n": 1}, 30)
+    assert cache.get(key) == {"n": 1}
+    cache.delete(key)
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_unknown_api_path_answers_in_the_error_format(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_oversized_body_is_refused_before_it_is_read(client, settings):
+    settings.ATTACHMENT_MAX_BYTES = 10
+    response = client.generic(
+        "POST", "/api/v1/tickets/", b"x" * (1024 * 1024 + 100), content_type="application/octet-stream"
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+    response = client.generic("POST", "/portal/new/", b"x" * (1024 * 1024 + 100), content_type="text/plain")
+    assert response.status_code == 413
+    assert b"at most" in response.content
