@@ -6,4 +6,11 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("new/", views.ticket_new, name="ticket_new"),
+    path("tickets/", views.ticket_list, name="tickets"),
+    path("tickets/<str:number>/", views.ticket_detail, name="ticket"),
+    path("tickets/<str:number>/reply/", views.ticket_reply, name="ticket_reply"),
+    path("tickets/<str:number>/accept/", views.ticket_accept, name="ticket_accept"),
+    path("tickets/<str:number>/reject/", views.ticket_reject, name="ticket_reject"),
+    path("status/<str:token>/", views.status, name="status"),
 ]

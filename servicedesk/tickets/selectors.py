@@ -42,11 +42,9 @@ def ticket_comments(*, ticket: Ticket, user: User) -> QuerySet[Comment]:
 
 
 def ticket_events(*, ticket: Ticket, user: User) -> QuerySet[TicketEvent]:
-    """The timeline. End users do not see that internal notes exist."""
+    """The timeline. End users do not see that internal notes or their files exist."""
     qs = ticket.events.select_related("actor")
-    if not user.is_agent:
-        qs = qs.exclude(changes__comment=[None, "internal"])
-    return qs
+    return qs if user.is_agent else qs.filter(is_internal=False)
 
 
 def ticket_attachments(*, ticket: Ticket, user: User) -> QuerySet[Attachment]:

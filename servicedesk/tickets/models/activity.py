@@ -30,6 +30,8 @@ class TicketEvent(models.Model):
     # {"field": [from, to], ...} with readable values (names, labels), not ids.
     changes = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
+    # About an internal note or its files: agents only, like the note itself.
+    is_internal = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -41,6 +41,7 @@ def event_append(
     channel: str,
     changes: dict[str, list[Any]] | None = None,
     message: str = "",
+    is_internal: bool = False,
 ) -> TicketEvent:
     return TicketEvent.objects.create(
         ticket=ticket,
@@ -50,4 +51,5 @@ def event_append(
         created_at=clock.now(),
         changes=changes or {},
         message=message,
+        is_internal=is_internal,
     )

@@ -99,6 +99,7 @@ def attachment_store(
         actor=by,
         channel=channel,
         changes={"attachment": [None, filename]},
+        is_internal=comment is not None and not comment.is_public,
     )
     return attachment
 
@@ -165,6 +166,7 @@ def comment_add(
         actor=by,
         channel=channel,
         changes={"comment": [None, "public" if is_public else "internal"]},
+        is_internal=not is_public,
     )
     for upload in attachments:
         attachment_store(ticket=ticket, by=by, upload=upload, channel=channel, comment=comment)
