@@ -24,7 +24,11 @@ def resolved(ticket, agent_l1_lee):
     return ticket_update(
         ticket=ticket,
         by=agent_l1_lee,
-        changes={"state": State.RESOLVED, "resolution_code": "solved"},
+        changes={
+            "state": State.RESOLVED,
+            "resolution_code": "solved",
+            "resolution_notes": "The pick-up roller was worn; replaced it.",
+        },
     )
 
 
@@ -127,6 +131,12 @@ def test_resolved_ticket_asks_the_requester(ann_client, resolved):
     assert "Is your problem solved?" in body
     assert f"/portal/tickets/{resolved.number}/accept/" in body
     assert f"/portal/tickets/{resolved.number}/reject/" in body
+
+
+def test_requester_reads_how_it_was_solved(ann_client, resolved):
+    page = ann_client.get(f"/portal/tickets/{resolved.number}/").content.decode()
+    assert "How we solved it" in page
+    assert "The pick-up roller was worn; replaced it." in page
 
 
 def test_accept_closes_and_the_closed_ticket_takes_no_reply(ann_client, resolved):
