@@ -2,6 +2,28 @@
 
 from rest_framework.routers import DefaultRouter
 
+from servicedesk.api.views.activity import (
+    AttachmentViewSet,
+    CommentViewSet,
+    EventViewSet,
+    LinkViewSet,
+    WatcherViewSet,
+)
+from servicedesk.api.views.common import NUMBER_PATTERN
+from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserViewSet
+from servicedesk.api.views.tickets import TicketViewSet
+
+TICKET = f"tickets/(?P<ticket_number>{NUMBER_PATTERN})"
+
 router = DefaultRouter(trailing_slash=True)
+router.register("tickets", TicketViewSet, basename="ticket")
+router.register(f"{TICKET}/comments", CommentViewSet, basename="ticket-comment")
+router.register(f"{TICKET}/attachments", AttachmentViewSet, basename="ticket-attachment")
+router.register(f"{TICKET}/events", EventViewSet, basename="ticket-event")
+router.register(f"{TICKET}/links", LinkViewSet, basename="ticket-link")
+router.register(f"{TICKET}/watchers", WatcherViewSet, basename="ticket-watcher")
+router.register("users", UserViewSet, basename="user")
+router.register("groups", GroupViewSet, basename="group")
+router.register("categories", CategoryViewSet, basename="category")
 
 urlpatterns = router.urls

@@ -27,5 +27,7 @@ class RequestSizeLimitMiddleware:
             if request.path.startswith("/api/"):
                 body = {"error": {"code": "request_too_large", "message": message, "fields": {}}}
                 return JsonResponse(body, status=413)
-            return render(request, "error.html", {"title": "Too large", "message": message}, status=413)
+            return render(
+                request, "error.html", {"title": "Too large", "message": message}, status=413
+            )
         return self.get_response(request)

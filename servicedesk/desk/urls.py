@@ -1,9 +1,22 @@
 from django.urls import path
 
-from servicedesk.desk import views
+from servicedesk.desk.views import intake, queues, ticket
 
 app_name = "desk"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", queues.ticket_list, name="home"),
+    path("tickets/", queues.ticket_list, name="tickets"),
+    path("tickets/new/", intake.ticket_new, name="ticket_new"),
+    path("call/", intake.call_log, name="call"),
+    path("tickets/<str:number>/", ticket.ticket_detail, name="ticket"),
+    path("tickets/<str:number>/edit/", ticket.ticket_edit, name="ticket_edit"),
+    path("tickets/<str:number>/reply/", ticket.ticket_reply, name="ticket_reply"),
+    path("tickets/<str:number>/links/", ticket.link_create, name="link_create"),
+    path("tickets/<str:number>/watchers/", ticket.watcher_create, name="watcher_create"),
+    path(
+        "tickets/<str:number>/watchers/<int:user_id>/remove/",
+        ticket.watcher_delete,
+        name="watcher_delete",
+    ),
 ]

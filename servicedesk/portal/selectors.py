@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet, TextChoices
 from servicedesk.accounts.models import User
 from servicedesk.core.errors import NotFound
 from servicedesk.tickets.choices import FINAL_STATES, EventKind
-from servicedesk.tickets.models import Attachment, Comment, Ticket, TicketEvent, Watch
+from servicedesk.tickets.models import Attachment, Comment, Ticket, Watch
 from servicedesk.tickets.selectors import (
     ticket_attachments,
     ticket_comments,

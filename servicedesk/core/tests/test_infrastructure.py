@@ -54,10 +54,15 @@ def test_unknown_api_path_answers_in_the_error_format(client):
 def test_oversized_body_is_refused_before_it_is_read(client, settings):
     settings.ATTACHMENT_MAX_BYTES = 10
     response = client.generic(
-        "POST", "/api/v1/tickets/", b"x" * (1024 * 1024 + 100), content_type="application/octet-stream"
+        "POST",
+        "/api/v1/tickets/",
+        b"x" * (1024 * 1024 + 100),
+        content_type="application/octet-stream",
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "request_too_large"
-    response = client.generic("POST", "/portal/new/", b"x" * (1024 * 1024 + 100), content_type="text/plain")
+    response = client.generic(
+        "POST", "/portal/new/", b"x" * (1024 * 1024 + 100), content_type="text/plain"
+    )
     assert response.status_code == 413
     assert b"at most" in response.content

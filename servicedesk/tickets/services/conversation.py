@@ -106,12 +106,20 @@ def attachment_store(
 
 @transaction.atomic
 def attachment_add(
-    *, ticket: Ticket, by: User, upload: UploadedFile, channel: str = Channel.DESK
+    *,
+    ticket: Ticket,
+    by: User,
+    upload: UploadedFile,
+    channel: str = Channel.DESK,
+    comment: Comment | None = None,
 ) -> Attachment:
+    """Attach a file to a ticket, or to one of its comments (then it shares the comment's audience)."""
     problems = Problems()
     attachment_check(problems, upload)
+    if comment is not None and comment.ticket_id != ticket.pk:
+        problems.add("comment", "That comment belongs to another ticket.")
     problems.raise_if_any()
-    return attachment_store(ticket=ticket, by=by, upload=upload, channel=channel)
+    return attachment_store(ticket=ticket, by=by, upload=upload, channel=channel, comment=comment)
 
 
 def attachment_from_bytes(name: str, data: bytes) -> ContentFile:

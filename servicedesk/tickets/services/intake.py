@@ -72,7 +72,10 @@ def ticket_create(
 
     # Assign: as asked, else the category's group, else the service desk.
     if assignment_group is None:
-        assignment_group = (category.default_group if category else None) or default_group()
+        category_group = category.default_group if category else None
+        if category_group is not None and not category_group.is_active:
+            category_group = None
+        assignment_group = category_group or default_group()
     if assignee is not None and assignment_group is None:
         assignment_group = assignee.support_groups.filter(is_active=True).first()
 

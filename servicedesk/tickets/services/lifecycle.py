@@ -30,6 +30,13 @@ EDITABLE_FIELDS = frozenset(
 _WORKING_STATES = TRANSITIONS[State.RESOLVED] - {State.CLOSED}
 
 
+def _allowed_from(state: str) -> str:
+    allowed = [State(s).label.lower() for s in State.values if s in TRANSITIONS[state]]
+    if not allowed:
+        return f"A {State(state).label.lower()} ticket cannot change state."
+    return f"From {State(state).label.lower()} a ticket can go to: {', '.join(allowed)}."
+
+
 def _derive(current: Ticket, new: dict[str, Any], by: User, now) -> None:
     """Add to ``new`` what follows from it: timestamps, counters, priority, organisation."""
     state = new.get("state")
@@ -38,11 +45,7 @@ def _derive(current: Ticket, new: dict[str, Any], by: User, now) -> None:
             raise TransitionNotAllowed(
                 f"{current.number} cannot go from {current.get_state_display().lower()} "
                 f"to {State(state).label.lower()}.",
-                fields={
-                    "state": [
-                        f"Allowed from {current.state}: {', '.join(sorted(TRANSITIONS[current.state])) or 'none'}."
-                    ]
-                },
+                fields={"state": [_allowed_from(current.state)]},
             )
         if state == State.RESOLVED:
             if not (new.get("resolution_code") or current.resolution_code):
@@ -71,6 +74,12 @@ def _derive(current: Ticket, new: dict[str, Any], by: User, now) -> None:
             new["assignee"] = None
     if new.get("assignee") is not None and current.state == State.NEW and "state" not in new:
         new["state"] = State.ASSIGNED
+
+    # A subcategory belongs to its category: a new category drops one that does not fit.
+    if "category" in new and "subcategory" not in new and current.subcategory_id:
+        category = new["category"]
+        if category is None or current.subcategory.parent_id != category.pk:
+            new["subcategory"] = None
 
     if "requester" in new:
         new["organisation_id"] = new["requester"].organisation_id
@@ -110,9 +119,9 @@ def apply_changes(
     if touch_only:
         Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
         return Ticket.objects.get(pk=ticket.pk)
-    current = Ticket.objects.select_related("assignment_group", "assignee", "category").get(
-        pk=ticket.pk
-    )
+    current = Ticket.objects.select_related(
+        "assignment_group", "assignee", "category", "subcategory"
+    ).get(pk=ticket.pk)
     if expected_version is not None and current.version != expected_version:
         raise EditConflict(
             f"{current.number} was changed by someone else since you opened it "
@@ -184,7 +193,15 @@ def ticket_update(
 
 @transaction.atomic
 def ticket_reopen(*, ticket: Ticket, by: User, reason: str, channel: str = Channel.DESK) -> Ticket:
-    """Bring a resolved ticket back to work; the reason is kept on the timeline."""
+    """An agent brings a resolved ticket back to work; the reason is kept on the timeline.
+
+    Requesters do not reopen: they reject the resolution (``ticket_reject_resolution``).
+    """
+    if not by.is_agent:
+        raise PermissionDenied("Only agents reopen tickets; a requester rejects the resolution.")
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    if ticket.state != State.RESOLVED:
+        raise TransitionNotAllowed(f"{ticket.number} is not resolved, so it cannot be reopened.")
     if not reason.strip():
         raise ValidationFailed(
             "A reason is needed to reopen a ticket.", fields={"reason": ["Required."]}

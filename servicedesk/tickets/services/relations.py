@@ -4,16 +4,28 @@ from django.db import transaction
 
 from servicedesk.accounts.models import User
 from servicedesk.core import clock
-from servicedesk.core.errors import ValidationFailed
+from servicedesk.core.errors import PermissionDenied, ValidationFailed
 from servicedesk.tickets.choices import Channel, EventKind, LinkKind
 from servicedesk.tickets.models import Ticket, TicketLink, Watch
 from servicedesk.tickets.services._common import event_append
+
+
+def _require_agent(by: User, what: str) -> None:
+    if not by.is_agent:
+        raise PermissionDenied(f"Only agents can {what}.")
+
+
+def _check_watch_change(by: User, user: User) -> None:
+    # Watching grants visibility, so only agents choose who watches; anyone may stop watching.
+    if not by.is_agent and by.pk != user.pk:
+        raise PermissionDenied("Only agents can change who watches a ticket.")
 
 
 @transaction.atomic
 def link_add(
     *, source: Ticket, target: Ticket, kind: str, by: User, channel: str = Channel.DESK
 ) -> TicketLink:
+    _require_agent(by, "link tickets")
     if kind not in LinkKind.values:
         raise ValidationFailed(
             f"{kind!r} is not a link kind.",
@@ -52,6 +64,7 @@ def link_add(
 
 @transaction.atomic
 def link_remove(*, link: TicketLink, by: User, channel: str = Channel.DESK) -> None:
+    _require_agent(by, "unlink tickets")
     event_append(
         ticket=link.source,
         kind=EventKind.UNLINKED,
@@ -71,6 +84,7 @@ def link_remove(*, link: TicketLink, by: User, channel: str = Channel.DESK) -> N
 
 @transaction.atomic
 def watcher_add(*, ticket: Ticket, user: User, by: User, channel: str = Channel.DESK) -> None:
+    _check_watch_change(by, user)
     _, created = Watch.objects.get_or_create(ticket=ticket, user=user)
     if created:
         event_append(
@@ -84,6 +98,7 @@ def watcher_add(*, ticket: Ticket, user: User, by: User, channel: str = Channel.
 
 @transaction.atomic
 def watcher_remove(*, ticket: Ticket, user: User, by: User, channel: str = Channel.DESK) -> None:
+    _check_watch_change(by, user)
     deleted, _ = Watch.objects.filter(ticket=ticket, user=user).delete()
     if deleted:
         event_append(

@@ -92,6 +92,15 @@ def test_unrouted_ticket_goes_to_the_service_desk_and_category_group_wins(
     assert make_ticket(requester=requester_ann, category=network).assignment_group == network_team
 
 
+def test_an_inactive_category_group_falls_back_to_the_service_desk(
+    requester_ann, service_desk, network_team
+):
+    network_team.is_active = False
+    network_team.save()
+    network = Category.objects.create(name="Network", default_group=network_team)
+    assert make_ticket(requester=requester_ann, category=network).assignment_group == service_desk
+
+
 def test_agent_logging_a_call_is_reported_by(requester_ann, agent_l1_lee):
     ticket = make_ticket(requester=requester_ann, by=agent_l1_lee, channel=Channel.PHONE)
     assert ticket.reported_by == agent_l1_lee

@@ -10,10 +10,13 @@ from servicedesk.tickets.choices import TRANSITIONS, EventKind, State
 from servicedesk.tickets.models.activity import AppendOnlyError
 from servicedesk.tickets.services import (
     comment_add,
+    link_add,
     ticket_accept_resolution,
     ticket_reject_resolution,
     ticket_reopen,
     ticket_update,
+    watcher_add,
+    watcher_remove,
 )
 from servicedesk.tickets.tests.factories import make_ticket
 
@@ -200,3 +203,31 @@ def test_events_are_append_only(ticket):
         event.save()
     with pytest.raises(AppendOnlyError):
         event.delete()
+
+
+def test_only_agents_reopen_and_only_resolved_tickets(ticket, agent_l1_lee, requester_ann):
+    with pytest.raises(TransitionNotAllowed):
+        ticket_reopen(ticket=ticket, by=agent_l1_lee, reason="not even resolved")
+    resolve(ticket, agent_l1_lee)
+    with pytest.raises(PermissionDenied):
+        ticket_reopen(ticket=ticket, by=requester_ann, reason="requesters reject instead")
+    ticket.refresh_from_db()
+    assert ticket.state == State.RESOLVED
+    assert ticket.reopen_count == 0
+
+
+def test_only_agents_link_tickets_and_choose_watchers(
+    ticket, requester_ann, requester_bob, agent_l1_lee
+):
+    other = make_ticket(requester=requester_ann, title="Second screen flickers")
+    with pytest.raises(PermissionDenied):
+        link_add(source=ticket, target=other, kind="related", by=requester_ann)
+    with pytest.raises(PermissionDenied):
+        watcher_add(ticket=ticket, user=requester_bob, by=requester_ann)
+    watcher_add(ticket=ticket, user=requester_bob, by=agent_l1_lee)
+    watcher_remove(ticket=ticket, user=requester_bob, by=requester_bob)
+    assert not ticket.watchers.exists()
+    assert [e.kind for e in ticket.events.all()][-2:] == [
+        EventKind.WATCHER_ADDED,
+        EventKind.WATCHER_REMOVED,
+    ]

@@ -1,0 +1,43 @@
+"""The task queue and the one table of periodic jobs.
+
+The queue is Huey as ``settings.HUEY`` configures it: SQLite storage under the data directory by
+default, Redis when ``REDIS_URL`` is set. Tasks live in each app's ``tasks.py`` (Huey finds them);
+what runs on a schedule is listed here and nowhere else, so one look shows every timer the desk
+has. ``servicedesk worker`` imports this module; the consumer that runs the scheduler (one per
+deployment, see docs/deployment.md) enqueues these jobs.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from huey import Huey, crontab
+from huey.contrib.djhuey import HUEY
+
+from servicedesk.api.idempotency import idempotency_keys_purge
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    # A huey.crontab(...): tells from a datetime whether the job is due in that minute.
+    schedule: Callable[[datetime], bool]
+    run: Callable[[], object]
+
+
+# Later work adds its rows here: the SLA sweep, the automatic closure of resolved tickets after
+# the quiet period, the mailbox poll.
+PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
+    # API retries are answered from stored responses for 24 hours; older keys are dropped.
+    PeriodicJob(
+        name="idempotency_keys_purge", schedule=crontab(minute="17"), run=idempotency_keys_purge
+    ),
+)
+
+
+def register(jobs: tuple[PeriodicJob, ...], huey: Huey = HUEY) -> None:
+    for job in jobs:
+        huey.periodic_task(job.schedule, name=job.name)(job.run)
+
+
+register(PERIODIC_JOBS)

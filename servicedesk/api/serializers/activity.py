@@ -1,0 +1,119 @@
+"""The parts of a ticket: comments, attachments, the timeline, links and watchers."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from servicedesk.accounts.models import User
+from servicedesk.api.serializers.common import Ref, StrictInput, choices_of, enum_field
+from servicedesk.api.serializers.tickets import TEXT_MAX
+from servicedesk.core.errors import NotFound
+from servicedesk.tickets.choices import Channel, EventKind, LinkKind, State
+from servicedesk.tickets.models import Attachment, Comment, TicketEvent
+from servicedesk.tickets.selectors import ticket_comments, ticket_get
+
+
+class AttachmentBrief(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "download_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_download_url(self, attachment: Attachment) -> str:
+        return reverse("tickets:attachment_download", args=[attachment.pk])
+
+
+class AttachmentOutput(AttachmentBrief):
+    uploaded_by = Ref(read_only=True, allow_null=True)
+
+    class Meta(AttachmentBrief.Meta):
+        fields = [*AttachmentBrief.Meta.fields, "sha256", "comment", "uploaded_by", "created_at"]
+        read_only_fields = fields
+
+
+class AttachmentInput(StrictInput):
+    file = serializers.FileField(allow_empty_file=False)
+    comment = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Attach to this comment.",
+    )
+
+    def validate_comment(self, value: int | None) -> Comment | None:
+        if value is None:
+            return None
+        found = ticket_comments(ticket=self.context["ticket"], user=self.context["user"])
+        comment = found.filter(pk=value).first()
+        if comment is None:
+            raise serializers.ValidationError("No such comment on this ticket.")
+        return comment
+
+
+class CommentOutput(serializers.ModelSerializer):
+    author = Ref(read_only=True, allow_null=True)
+    channel = enum_field("Channel", choices_of(Channel), read_only=True)
+    attachments = AttachmentBrief(many=True, read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "body", "is_public", "channel", "created_at", "attachments"]
+        read_only_fields = fields
+
+
+class CommentInput(StrictInput):
+    body = serializers.CharField(max_length=TEXT_MAX)
+    is_public = serializers.BooleanField(
+        required=False, default=True, help_text="False for an internal note (agents only)."
+    )
+
+
+class EventOutput(serializers.ModelSerializer):
+    kind = enum_field("EventKind", choices_of(EventKind), read_only=True)
+    channel = enum_field("Channel", choices_of(Channel), read_only=True)
+    actor = Ref(read_only=True, allow_null=True)
+    changes = serializers.JSONField(
+        read_only=True, help_text='What changed: {"field": [from, to]} with readable values.'
+    )
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "kind", "actor", "channel", "created_at", "changes", "message"]
+        read_only_fields = fields
+
+
+class LinkedTicket(serializers.Serializer):
+    number = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    state = enum_field("TicketState", choices_of(State), read_only=True)
+
+
+class LinkOutput(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    kind = enum_field("LinkKind", choices_of(LinkKind), read_only=True)
+    direction = enum_field(
+        "LinkDirection",
+        [("out", "This ticket is <kind> the other"), ("in", "The other is <kind> this ticket")],
+        read_only=True,
+    )
+    ticket = LinkedTicket(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class LinkInput(StrictInput):
+    target = serializers.CharField(max_length=20, help_text="The other ticket's number.")
+    kind = enum_field("LinkKind", choices_of(LinkKind))
+
+    def validate_target(self, value: str):
+        try:
+            return ticket_get(user=self.context["user"], number=value)
+        except NotFound:
+            raise serializers.ValidationError(f"No ticket {value} that you can see.") from None
+
+
+class WatcherInput(StrictInput):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))

@@ -1,0 +1,83 @@
+"""Pieces shared by the API's serializers."""
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db.models import Choices
+from rest_framework import serializers
+
+JSON_DEPTH_MAX = 20
+
+
+class Ref(serializers.Serializer):
+    """A related record as output shows it; input names it by ``id``."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class StrictInput(serializers.Serializer):
+    """Input that refuses fields it does not know instead of silently dropping them."""
+
+    # Fields that exist for agents; an end user sending one is told why it is refused.
+    agent_only: frozenset[str] = frozenset()
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = {
+                str(name): [
+                    "Only agents can set this field."
+                    if name in self.agent_only
+                    else "Unknown field."
+                ]
+                for name in data
+                if name not in writable
+            }
+            if unknown:
+                raise serializers.ValidationError(unknown)
+        return super().to_internal_value(data)
+
+
+def _check_json(value: Any, depth: int = 0) -> None:
+    if depth > JSON_DEPTH_MAX:
+        raise serializers.ValidationError(f"Nested more than {JSON_DEPTH_MAX} levels deep.")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise serializers.ValidationError("Numbers must be finite.")
+    if isinstance(value, Mapping):
+        for item in value.values():
+            _check_json(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_json(item, depth + 1)
+
+
+class JSONObjectField(serializers.DictField):
+    """A JSON object of plain values that every database and the renderer can store."""
+
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        _check_json(data)
+        return data
+
+
+class EnumField(serializers.ChoiceField):
+    """A choice field that the schema documents as a named enum of its own (``schema.py``).
+
+    Named by us, because several choice sets share a field name (the kind of a ticket, of a
+    link, of an event) and the generated names would collide.
+    """
+
+    def __init__(self, *, enum_name: str, **kwargs):
+        self.enum_name = enum_name
+        super().__init__(**kwargs)
+
+
+def enum_field(enum_name: str, choices: list[tuple[Any, str]], **kwargs) -> EnumField:
+    return EnumField(enum_name=enum_name, choices=choices, **kwargs)
+
+
+def choices_of(enum: type[Choices], only: Iterable | None = None) -> list[tuple[Any, str]]:
+    allowed = None if only is None else set(only)
+    return [(value, label) for value, label in enum.choices if allowed is None or value in allowed]

@@ -1,0 +1,120 @@
+"""Load the demo desk: accounts, groups, categories and ticket stories, through the real services."""
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from servicedesk.accounts.models import Organisation, SupportGroup, User
+from servicedesk.accounts.services import group_add_member
+from servicedesk.core import clock
+from servicedesk.core.errors import ValidationFailed
+from servicedesk.demo.data import STORIES
+from servicedesk.demo.data.directory import (
+    CATEGORIES,
+    CONFIGURATION_ITEMS,
+    DEFAULT_GROUP,
+    GROUP_LEADS,
+    GROUPS,
+    ORGANISATIONS,
+    PASSWORDS,
+    PEOPLE,
+)
+from servicedesk.demo.replay import Names, last_working_day_end, tell
+from servicedesk.demo.selectors import database_has_data
+from servicedesk.tickets.models import Category, ConfigurationItem
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    accounts: int
+    tickets: int
+
+
+@transaction.atomic
+def demo_load(*, force: bool = False) -> DemoSummary:
+    """Create the demo desk in one transaction: on any error nothing is left behind.
+
+    Refuses a database that already holds tickets or accounts other than superusers, unless
+    ``force``; then records with a demo name are reused and the tickets are added.
+    """
+    if not force and database_has_data():
+        raise ValidationFailed(
+            "The database already has tickets or accounts; the demo data goes only into an "
+            "empty one (use --force to add it anyway).",
+            code="not_empty",
+        )
+    organisations = {
+        name: Organisation.objects.get_or_create(name=name, defaults={"email_domain": domain})[0]
+        for name, domain in ORGANISATIONS.items()
+    }
+    groups = {
+        name: SupportGroup.objects.get_or_create(
+            name=settings.SERVICEDESK_DEFAULT_GROUP if name == DEFAULT_GROUP else name,
+            defaults={"tier": tier, "email": mail},
+        )[0]
+        for name, (tier, mail) in GROUPS.items()
+    }
+    users = _people(organisations, groups)
+    for group_name, username in GROUP_LEADS.items():
+        SupportGroup.objects.filter(pk=groups[group_name].pk).update(lead=users[username])
+    names = Names(users=users, groups=groups, categories=_categories(groups), items=_items())
+    today_end = last_working_day_end(timezone.localtime(clock.now()))
+    for story in STORIES:
+        tell(story, today_end=today_end, names=names)
+    return DemoSummary(accounts=len(users), tickets=len(names.tickets))
+
+
+def _people(
+    organisations: dict[str, Organisation], groups: dict[str, SupportGroup]
+) -> dict[str, User]:
+    # One hash per role, computed side by side: hashing is slow on purpose (and releases the
+    # GIL), and the demo shares one password per role.
+    with ThreadPoolExecutor(max_workers=len(PASSWORDS)) as pool:
+        hashes = dict(zip(PASSWORDS, pool.map(make_password, PASSWORDS.values()), strict=True))
+    users: dict[str, User] = {}
+    for person in PEOPLE:
+        user = User.objects.filter(username=person.username).first()
+        if user is None:
+            # An existing account keeps its password: --force never locks anyone out.
+            user = User(username=person.username, password=hashes[person.role])
+        user.first_name, user.last_name = person.first_name, person.last_name
+        user.display_name = f"{person.first_name} {person.last_name}"
+        user.email, user.phone, user.role = person.email, person.phone, person.role
+        user.organisation = organisations.get(person.organisation)
+        user.is_vip = person.vip
+        user.can_see_organisation_tickets = person.sees_organisation
+        user.can_see_all_tickets = person.sees_all
+        # Never takes a privilege away from an account that existed before.
+        user.is_staff = user.is_staff or person.is_admin
+        user.is_superuser = user.is_superuser or person.is_admin
+        user.is_active = True
+        user.save()
+        for group_name in person.groups:
+            group_add_member(group=groups[group_name], user=user)
+        users[person.username] = user
+    return users
+
+
+def _categories(groups: dict[str, SupportGroup]) -> dict[str, Category]:
+    categories: dict[str, Category] = {}
+    for name, (group_name, children) in CATEGORIES.items():
+        parent, _ = Category.objects.get_or_create(
+            name=name, parent=None, defaults={"default_group": groups[group_name]}
+        )
+        categories[name] = parent
+        for child in children:
+            categories[f"{name} > {child}"] = Category.objects.get_or_create(
+                name=child, parent=parent
+            )[0]
+    return categories
+
+
+def _items() -> dict[str, ConfigurationItem]:
+    return {
+        name: ConfigurationItem.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+        for name, kind in CONFIGURATION_ITEMS.items()
+    }

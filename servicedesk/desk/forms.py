@@ -1,0 +1,207 @@
+"""Forms of the desk. They parse input; the ticket services decide what is allowed."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from servicedesk.accounts.models import SupportGroup, User
+from servicedesk.accounts.selectors import agents
+from servicedesk.core.errors import ServiceError
+from servicedesk.tickets.choices import (
+    INTAKE_CHANNELS,
+    TRANSITIONS,
+    Channel,
+    Impact,
+    Kind,
+    LinkKind,
+    Priority,
+    ResolutionCode,
+    State,
+)
+from servicedesk.tickets.models import Category, Ticket
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files from one input; cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class ServiceErrorsMixin:
+    """Put a ServiceError's field messages on the fields they name, the rest on the form."""
+
+    def add_service_error(self, error: ServiceError) -> None:
+        # The message says what went wrong as a whole; field messages say where.
+        self.add_error(None, error.message)  # type: ignore[attr-defined]
+        for field, messages in error.fields.items():
+            if field in self.fields:  # type: ignore[attr-defined]
+                self.add_error(field, messages)  # type: ignore[attr-defined]
+
+
+def _groups(current: int | None = None):
+    return SupportGroup.objects.filter(Q(is_active=True) | Q(pk=current)).order_by("tier", "name")
+
+
+def _setup_categories(form: forms.Form, category_id: int | None, sub_id: int | None) -> None:
+    """Categories, and subcategories grouped under their parent so the choice reads clearly."""
+    roots = Category.objects.filter(parent=None).filter(Q(is_active=True) | Q(pk=category_id))
+    form.fields["category"].queryset = roots
+    subs = (
+        Category.objects.filter(parent__isnull=False)
+        .filter(Q(is_active=True) | Q(pk=sub_id))
+        .select_related("parent")
+        .order_by("parent__name", "name")
+    )
+    form.fields["subcategory"].queryset = subs
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for sub in subs:
+        grouped.setdefault(sub.parent.name, []).append((str(sub.pk), sub.name))
+    form.fields["subcategory"].widget.choices = [("", "—"), *grouped.items()]
+
+
+class TicketEditForm(ServiceErrorsMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    state = forms.ChoiceField(choices=State.choices)
+    impact = forms.TypedChoiceField(choices=Impact.choices, coerce=int)
+    urgency = forms.TypedChoiceField(choices=Impact.choices, coerce=int)
+    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int)
+    priority_override_reason = forms.CharField(
+        required=False, max_length=500, label="Override reason"
+    )
+    assignment_group = forms.ModelChoiceField(
+        queryset=SupportGroup.objects.none(), required=False, label="Group", empty_label="—"
+    )
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="— unassigned —"
+    )
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), required=False, empty_label="—"
+    )
+    subcategory = forms.ModelChoiceField(queryset=Category.objects.none(), required=False)
+    resolution_code = forms.ChoiceField(
+        choices=[("", "—"), *ResolutionCode.choices], required=False
+    )
+    resolution_notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, strip=True
+    )
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        initial = {
+            "version": ticket.version,
+            "state": ticket.state,
+            "impact": ticket.impact,
+            "urgency": ticket.urgency,
+            "priority": ticket.priority,
+            "priority_override_reason": ticket.priority_override_reason,
+            "assignment_group": ticket.assignment_group_id,
+            "assignee": ticket.assignee_id,
+            "category": ticket.category_id,
+            "subcategory": ticket.subcategory_id,
+            "resolution_code": ticket.resolution_code,
+            "resolution_notes": ticket.resolution_notes,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["assignment_group"].queryset = _groups(ticket.assignment_group_id)
+        self.fields["assignee"].queryset = (
+            agents() | User.objects.filter(pk=ticket.assignee_id)
+        ).order_by("display_name", "username")
+        _setup_categories(self, ticket.category_id, ticket.subcategory_id)
+        # Offer the moves the transition table allows; any state still validates, so that the
+        # service, not the form, is the one to refuse a move it does not allow.
+        allowed = TRANSITIONS[ticket.state]
+        self.fields["state"].widget.choices = [
+            (s.value, s.label) for s in State if s == ticket.state or s in allowed
+        ]
+
+    def changes(self) -> dict[str, Any]:
+        """Only what the agent changed, so the event records exactly that."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
+
+
+class ReplyForm(ServiceErrorsMixin, forms.Form):
+    PUBLIC, INTERNAL = "public", "internal"
+
+    # The service says what a comment needs (text or a file), so the form does not repeat it.
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False, label="")
+    visibility = forms.ChoiceField(
+        choices=[(PUBLIC, "Public reply"), (INTERNAL, "Internal note")],
+        widget=forms.RadioSelect,
+        initial=PUBLIC,
+    )
+    attachments = MultipleFileField(required=False)
+
+    @property
+    def is_public(self) -> bool:
+        return self.cleaned_data["visibility"] == self.PUBLIC
+
+
+class LinkForm(ServiceErrorsMixin, forms.Form):
+    kind = forms.ChoiceField(choices=LinkKind.choices, initial=LinkKind.RELATED)
+    target = forms.CharField(max_length=20, label="Ticket number")
+
+
+class WatcherForm(forms.Form):
+    login = forms.CharField(max_length=254, label="User name or email")
+
+
+class TicketCreateForm(ServiceErrorsMixin, forms.Form):
+    """Log a call or raise a ticket for someone: the requester is picked beforehand."""
+
+    requester = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True), widget=forms.HiddenInput
+    )
+    channel = forms.ChoiceField(
+        choices=[(c.value, c.label) for c in INTAKE_CHANNELS], initial=Channel.PHONE
+    )
+    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.INCIDENT)
+    title = forms.CharField(max_length=255)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    impact = forms.TypedChoiceField(choices=Impact.choices, coerce=int, initial=Impact.LOW)
+    urgency = forms.TypedChoiceField(choices=Impact.choices, coerce=int, initial=Impact.LOW)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), required=False, empty_label="—"
+    )
+    subcategory = forms.ModelChoiceField(queryset=Category.objects.none(), required=False)
+    assignment_group = forms.ModelChoiceField(
+        queryset=SupportGroup.objects.none(),
+        required=False,
+        label="Group",
+        empty_label="— route automatically —",
+    )
+    attachments = MultipleFileField(required=False)
+
+    def __init__(self, *args, fixed_channel: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed_channel = fixed_channel
+        if fixed_channel:
+            del self.fields["channel"]
+        self.fields["assignment_group"].queryset = _groups()
+        _setup_categories(self, None, None)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "requester": data["requester"],
+            "channel": self.fixed_channel or data["channel"],
+            "kind": data["kind"],
+            "title": data["title"],
+            "description": data["description"],
+            "impact": data["impact"],
+            "urgency": data["urgency"],
+            "category": data["category"],
+            "subcategory": data["subcategory"],
+            "assignment_group": data["assignment_group"],
+            "attachments": data["attachments"],
+        }

@@ -1,0 +1,60 @@
+"""Badges and small helpers for the desk's templates."""
+
+from datetime import datetime
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.html import format_html
+
+from servicedesk.core import clock
+from servicedesk.desk.timeline import field_label
+from servicedesk.tickets.choices import PRIORITY_BADGE, STATE_BADGE, Priority, State
+
+register = template.Library()
+
+
+@register.simple_tag
+def state_badge(state: str) -> str:
+    try:
+        label = State(state).label
+    except ValueError:
+        return format_html('<span class="badge badge-grey">{}</span>', state)
+    return format_html('<span class="badge badge-{}">{}</span>', STATE_BADGE[state], label)
+
+
+@register.simple_tag
+def priority_badge(priority: int) -> str:
+    try:
+        name = Priority(priority).label.split(" - ", 1)[-1]
+    except ValueError:
+        return format_html('<span class="badge badge-grey">P{}</span>', priority)
+    return format_html(
+        '<span class="badge badge-{}">P{} {}</span>',
+        PRIORITY_BADGE.get(priority, "grey"),
+        priority,
+        name,
+    )
+
+
+@register.filter
+def person(user) -> str:
+    return user.name if user is not None else "—"
+
+
+@register.simple_tag
+def link_label(link, direction: str) -> str:
+    """How a link reads from this ticket: "Child of" one way, "Parent of" the other."""
+    return field_label(link.kind if direction == "out" else f"{link.kind}_from")
+
+
+@register.filter
+def short_time(moment: datetime | None) -> str:
+    """Today's times as "14:05", this year's as "3 Mar", older ones with the year."""
+    if moment is None:
+        return "—"
+    local, now = timezone.localtime(moment), timezone.localtime(clock.now())
+    if local.date() == now.date():
+        return formats.date_format(local, "H:i")
+    if local.year == now.year:
+        return formats.date_format(local, "j M")
+    return formats.date_format(local, "j M Y")
