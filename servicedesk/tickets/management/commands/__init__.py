@@ -1,0 +1,1 @@
+"""Commands: ``servicedesk <name>``."""

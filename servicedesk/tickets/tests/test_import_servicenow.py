@@ -1,0 +1,472 @@
+"""``servicedesk import-servicenow``: the parser alone, the command on a small log, the real log."""
+
+import csv
+import io
+import subprocess
+import sys
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from servicedesk.accounts.choices import Role, Tier
+from servicedesk.accounts.models import Membership, SupportGroup, User
+from servicedesk.tickets.choices import Channel, EventKind, State
+from servicedesk.tickets.imports.servicenow import (
+    COLUMNS,
+    LogUnreadable,
+    RowUnreadable,
+    open_log,
+    parse_log,
+    parse_row,
+    replay,
+)
+from servicedesk.tickets.models import (
+    Category,
+    ConfigurationItem,
+    NumberSequence,
+    Ticket,
+    TicketEvent,
+)
+from servicedesk.tickets.selectors import visible_tickets
+from servicedesk.tickets.tests.factories import make_ticket
+
+SMALL = Path(__file__).parent / "data" / "servicenow_small.csv"
+HEADER = ",".join(COLUMNS)
+
+
+def run_import(path: Path) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import-servicenow", str(path), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def parse_small():
+    with open_log(SMALL) as stream:
+        return parse_log(stream, tz=UTC)
+
+
+def events_of(number: str) -> list[TicketEvent]:
+    return list(TicketEvent.objects.filter(ticket__external_ref=number).order_by("id"))
+
+
+def utc(day: int, month: int, hour: int, minute: int) -> datetime:
+    return datetime(2016, month, day, hour, minute, tzinfo=UTC)
+
+
+# ---- the parser, without a database ----------------------------------------------------------
+
+
+def test_parser_reports_unreadable_rows_with_their_line_numbers():
+    log = parse_small()
+
+    assert log.rows == 22
+    assert [(p.line, p.reason) for p in log.problems] == [
+        (7, "sys_updated_at '31/2/2016 10:00' is not a day/month/year hours:minutes time"),
+        (14, "impact '4 - Extreme' is not a known impact"),
+        (15, "35 columns where the header has 36"),
+    ]
+    assert log.readable_rows == 19
+
+
+def test_parser_orders_each_incidents_updates_by_sys_mod_count():
+    log = parse_small()
+
+    by_number = {incident.number: incident for incident in log.incidents}
+    assert list(by_number) == ["INC0000901", "INC0000902", "INC0000903", "INC0000001"]
+    assert [u.mod_count for u in by_number["INC0000901"].updates] == [0, 1, 2, 3, 4]
+    assert [u.line for u in by_number["INC0000901"].updates] == [2, 4, 3, 6, 5]
+
+
+def test_replay_keeps_the_previous_state_for_minus_100():
+    incident = next(i for i in parse_small().incidents if i.number == "INC0000903")
+
+    steps = replay(incident)
+
+    assert [s.state for s in steps] == [
+        State.NEW, State.IN_PROGRESS, State.IN_PROGRESS, State.AWAITING_VENDOR,
+        State.AWAITING_CHANGE, State.RESOLVED,
+    ]  # fmt: skip
+    assert steps[0].message == ("ServiceNow update 0; the source state is -100 (unknown), kept new")
+    assert steps[2].message == (
+        "ServiceNow update 2; the source state is -100 (unknown), kept in_progress"
+    )
+    assert steps[2].changes == {}
+    assert steps[3].changes == {
+        "state": ["in_progress", "awaiting_vendor"],
+        "vendor": [None, "Vendor 1"],
+    }
+
+
+def _row(**overrides: str) -> dict[str, str]:
+    line = (
+        "INC0000045,New,true,0,0,0,true,Caller 2403,Opened by  8,29/2/2016 01:16,Created by 6,"
+        "29/2/2016 01:23,Updated by 21,29/2/2016 01:23,Phone,Location 143,Category 55,"
+        "Subcategory 170,Symptom 72,?,2 - Medium,2 - Medium,3 - Moderate,Group 56,?,true,false,"
+        "Do Not Notify,?,?,?,?,code 5,Resolved by 149,29/2/2016 11:29,5/3/2016 12:00"
+    )
+    row = dict(zip(COLUMNS, next(csv.reader([line])), strict=True))
+    return row | overrides
+
+
+def test_parse_row_reads_a_real_row():
+    update = parse_row(_row(), line=2, tz=ZoneInfo("Europe/Zurich"))
+
+    assert update.number == "INC0000045"
+    assert update.state == State.NEW
+    assert update.opened_by == "Opened by  8"
+    assert update.opened_at == datetime(2016, 2, 29, 0, 16, tzinfo=UTC)
+    assert (update.impact, update.urgency, update.priority) == (2, 2, 3)
+    assert update.ci is None
+    assert update.knowledge is True
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("incident_state", "Pending", "incident_state 'Pending' is not a known state"),
+        ("reopen_count", "-1", "reopen_count '-1' is not a whole number"),
+        ("made_sla", "yes", "made_sla 'yes' is not true or false"),
+        ("urgency", "0 - None", "urgency '0 - None' is not a known urgency"),
+        ("priority", "5 - Planning", "priority '5 - Planning' is not a known priority"),
+        ("opened_at", "?", "opened_at is missing"),
+        ("resolved_at", "2016-02-29 11:29", "resolved_at '2016-02-29 11:29' is not a "
+         "day/month/year hours:minutes time"),
+        ("number", "?", "number is missing"),
+        ("rfc", "C" * 65, "rfc is longer than 64 characters"),
+    ],
+)  # fmt: skip
+def test_parse_row_names_the_bad_column(column, value, reason):
+    with pytest.raises(RowUnreadable) as caught:
+        parse_row(_row(**{column: value}), line=9, tz=UTC)
+    assert str(caught.value) == reason
+
+
+def test_a_file_without_the_log_columns_is_refused(tmp_path):
+    path = tmp_path / "tickets.csv"
+    path.write_text("id,title,status\n1,Printer,open\n")
+
+    with open_log(path) as stream, pytest.raises(LogUnreadable) as caught:
+        parse_log(stream, tz=UTC)
+    assert str(caught.value).startswith(
+        "not a ServiceNow incident event log: missing column(s) number, incident_state, active"
+    )
+
+
+def test_a_file_that_is_not_utf8_text_is_refused(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_bytes(HEADER.encode() + b"\nINC0000001,\xff\xfe\n")
+
+    with open_log(path) as stream, pytest.raises(LogUnreadable, match="not UTF-8 text"):
+        parse_log(stream, tz=UTC)
+
+
+def test_a_zip_without_a_csv_is_refused(tmp_path):
+    path = tmp_path / "log.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("README.md", "nothing here")
+
+    with pytest.raises(LogUnreadable, match="the zip holds no .csv file"), open_log(path):
+        pass
+
+
+# ---- the command on the small log ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_import_builds_tickets_as_the_log_left_them():
+    out, err = run_import(SMALL)
+
+    assert Ticket.objects.count() == 4
+    t901 = Ticket.objects.select_related(
+        "requester", "reported_by", "assignment_group", "assignee", "category", "subcategory",
+        "resolved_by",
+    ).get(number="INC0000901")  # fmt: skip
+    assert t901.external_ref == "INC0000901"
+    assert t901.state == State.CLOSED
+    assert t901.channel == Channel.PHONE
+    assert (t901.requester.name, t901.requester.role) == ("Caller 11", Role.END_USER)
+    assert t901.reported_by.name == "Opened by  3"
+    assert (t901.category.name, t901.subcategory.name) == ("Category 2", "Subcategory 5")
+    assert t901.subcategory.parent_id == t901.category_id
+    assert (t901.assignment_group.name, t901.assignee.name) == ("Group 9", "Resolver 6")
+    assert (t901.reassignment_count, t901.reopen_count) == (1, 0)
+    assert (t901.impact, t901.urgency, t901.priority) == (2, 2, 3)
+    assert t901.knowledge is True
+    assert t901.made_sla is True
+    assert t901.resolved_by.name == "Resolved by 8"
+    assert t901.resolution_code == ""
+    assert t901.created_at == utc(1, 3, 9, 0)
+    assert t901.updated_at == utc(7, 3, 16, 0)
+    assert t901.resolved_at == utc(2, 3, 15, 30)
+    assert t901.closed_at == utc(7, 3, 16, 0)
+    assert t901.title == "Symptom 9 (Category 2 / Subcategory 5)"
+    assert t901.custom_fields == {
+        "source": "servicenow", "symptom": "Symptom 9", "location": "Location 7",
+        "notify": "Do Not Notify", "priority_confirmation": True, "closed_code": "code 6",
+        "contact_type": "Phone", "active": False, "sys_created_by": "Created by 3",
+        "sys_created_at": "2016-03-01T09:02:00+00:00",
+    }  # fmt: skip
+
+    t902 = Ticket.objects.get(number="INC0000902")
+    assert (t902.state, t902.channel, t902.priority) == (State.CLOSED, Channel.EMAIL, 1)
+    assert (t902.reassignment_count, t902.reopen_count) == (0, 1)
+    assert t902.made_sla is False
+
+    t903 = Ticket.objects.select_related("requester").get(number="INC0000903")
+    assert t903.state == State.RESOLVED
+    assert t903.channel == Channel.PORTAL
+    assert (t903.requester.name, t903.requester.role) == ("Unknown caller", Role.END_USER)
+    assert t903.reported_by_id is None
+    assert t903.resolution_code == "solved"
+    assert t903.custom_fields["closed_code"] == "Solved (Permanently)"
+    assert t903.custom_fields["vendor"] == "Vendor 1"
+    assert (t903.problem_ref, t903.change_ref) == ("Problem ID  7", "CHG0000123")
+    assert t903.closed_at is None
+
+    t001 = Ticket.objects.select_related("configuration_item").get(number="INC0000001")
+    assert t001.state == State.AWAITING_USER
+    assert t001.channel == Channel.PHONE
+    assert t001.configuration_item.name == "cmdb_ci 3"
+    assert t001.subcategory_id is None
+
+    assert "incidents created: 4\n" in out
+    assert "events created: 19\n" in out
+    assert "rows skipped as unreadable: 3\n" in out
+    assert "servicenow_small.csv line 7: sys_updated_at '31/2/2016 10:00'" in err
+    assert "servicenow_small.csv line 14: impact '4 - Extreme' is not a known impact" in err
+    assert "servicenow_small.csv line 15: 35 columns where the header has 36" in err
+
+
+@pytest.mark.django_db
+def test_import_writes_one_event_per_readable_update_with_what_changed():
+    run_import(SMALL)
+
+    events = events_of("INC0000901")
+    assert TicketEvent.objects.count() == 19
+    assert {(e.kind, e.channel) for e in TicketEvent.objects.all()} == {
+        (EventKind.IMPORTED, Channel.IMPORT)
+    }
+    assert [e.actor.name for e in events] == [
+        "Updated by 3", "Updated by 21", "Updated by 21", "Updated by 22", "Updated by 908",
+    ]  # fmt: skip
+    assert [e.created_at for e in events] == [
+        utc(1, 3, 9, 2),
+        utc(1, 3, 9, 40),
+        utc(1, 3, 11, 5),
+        utc(2, 3, 15, 30),
+        utc(7, 3, 16, 0),
+    ]
+    assert events[0].changes == {
+        "state": [None, "new"], "channel": [None, "phone"], "requester": [None, "Caller 11"],
+        "reported_by": [None, "Opened by  3"], "category": [None, "Category 2"],
+        "subcategory": [None, "Category 2 > Subcategory 5"], "impact": [None, 2],
+        "urgency": [None, 2], "priority": [None, 3], "assignment_group": [None, "Group 4"],
+        "reassignment_count": [None, 0], "reopen_count": [None, 0], "knowledge": [None, False],
+        "made_sla": [None, True], "resolved_by": [None, "Resolved by 8"],
+        "resolved_at": [None, "2016-03-02T15:30:00+00:00"],
+        "closed_at": [None, "2016-03-07T16:00:00+00:00"], "symptom": [None, "Symptom 9"],
+        "location": [None, "Location 7"], "notify": [None, "Do Not Notify"],
+        "priority_confirmation": [None, False], "closed_code": [None, "code 6"],
+    }  # fmt: skip
+    assert [e.changes for e in events[1:]] == [
+        {"state": ["new", "in_progress"], "assignee": [None, "Resolver 5"]},
+        {
+            "assignment_group": ["Group 4", "Group 9"],
+            "assignee": ["Resolver 5", "Resolver 6"],
+            "reassignment_count": [0, 1],
+        },
+        {"state": ["in_progress", "resolved"], "knowledge": [False, True]},
+        {"state": ["resolved", "closed"], "priority_confirmation": [False, True]},
+    ]
+    assert events[2].message == "ServiceNow update 2"
+
+    reopen = events_of("INC0000902")
+    assert len(reopen) == 6
+    assert reopen[3].changes == {"state": ["resolved", "in_progress"], "reopen_count": [0, 1]}
+    assert reopen[5].changes == {"state": ["resolved", "closed"], "made_sla": [True, False]}
+
+    unknown = events_of("INC0000903")
+    assert unknown[0].changes["state"] == [None, "new"]
+    assert unknown[0].changes["requester"] == [None, "Unknown caller"]
+    assert unknown[0].changes["resolution_code"] == [None, "solved"]
+    assert "reported_by" not in unknown[0].changes
+    assert unknown[2].changes == {}
+    assert unknown[2].message.endswith("the source state is -100 (unknown), kept in_progress")
+
+
+@pytest.mark.django_db
+def test_import_creates_people_groups_and_categories_once():
+    out, _ = run_import(SMALL)
+
+    assert User.objects.count() == 13
+    assert set(User.objects.filter(role=Role.END_USER).values_list("display_name", flat=True)) == {
+        "Caller 11", "Caller 12", "Unknown caller",
+    }  # fmt: skip
+    resolver = User.objects.get(display_name="Resolver 6")
+    assert (resolver.username, resolver.role) == ("resolver-6", Role.AGENT)
+    assert not resolver.has_usable_password()
+    assert User.objects.get(display_name="Opened by  3").username == "opened-by-3"
+    assert set(SupportGroup.objects.values_list("name", "tier")) == {
+        ("Group 4", Tier.L2), ("Group 9", Tier.L2),
+    }  # fmt: skip
+    assert set(Membership.objects.values_list("group__name", "user__display_name")) == {
+        ("Group 4", "Resolver 5"), ("Group 9", "Resolver 6"),
+    }  # fmt: skip
+    assert set(Category.objects.values_list("parent__name", "name")) == {
+        (None, "Category 2"), (None, "Category 3"), ("Category 2", "Subcategory 5"),
+        ("Category 2", "Subcategory 6"), ("Category 3", "Subcategory 5"),
+    }  # fmt: skip
+    assert list(ConfigurationItem.objects.values_list("name", flat=True)) == ["cmdb_ci 3"]
+    assert NumberSequence.objects.get(kind="incident").last == 903
+    assert "users created: 13\n" in out
+    assert "subcategories created: 3\n" in out
+    # Membership is what lets an agent see the tickets of their groups.
+    assert set(visible_tickets(resolver).values_list("number", flat=True)) == {
+        "INC0000901", "INC0000001",
+    }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_second_import_adds_nothing(tmp_path):
+    run_import(SMALL)
+    before = [
+        m.objects.count()
+        for m in (Ticket, TicketEvent, User, SupportGroup, Membership, Category, ConfigurationItem)
+    ]
+    archive = tmp_path / "servicenow_small.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(SMALL, "incident_event_log.csv")
+
+    out, _ = run_import(archive)
+
+    after = [
+        m.objects.count()
+        for m in (Ticket, TicketEvent, User, SupportGroup, Membership, Category, ConfigurationItem)
+    ]
+    assert after == before
+    assert "incidents created: 0\n" in out
+    assert "incidents skipped as already imported: 4\n" in out
+    assert "events created: 0\n" in out
+    assert NumberSequence.objects.get(kind="incident").last == 903
+
+
+@pytest.mark.django_db
+def test_a_number_taken_by_a_desk_ticket_gets_a_new_one(requester_ann):
+    desk_ticket = make_ticket(requester=requester_ann)
+    assert desk_ticket.number == "INC0000001"
+
+    out, _ = run_import(SMALL)
+
+    imported = Ticket.objects.get(external_ref="INC0000001", custom_fields__source="servicenow")
+    assert imported.number == "INC0000904"
+    assert Ticket.objects.get(number="INC0000001").requester == requester_ann
+    assert NumberSequence.objects.get(kind="incident").last == 904
+    assert "incidents renumbered (number taken by another ticket): 1\n" in out
+
+    out, _ = run_import(SMALL)
+    assert "incidents skipped as already imported: 4\n" in out
+    assert Ticket.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_times_are_read_in_the_desks_time_zone(settings):
+    settings.TIME_ZONE = "Europe/Zurich"
+
+    run_import(SMALL)
+
+    ticket = Ticket.objects.get(number="INC0000903")
+    # 31/3/2016 23:50 in Zurich (summer time, +02:00).
+    assert ticket.created_at == datetime(2016, 3, 31, 21, 50, tzinfo=UTC)
+    assert Ticket.objects.get(number="INC0000901").created_at == utc(1, 3, 8, 0)
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_the_log_exits_with_2(tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("number,title\nINC1,Printer\n")
+
+    with pytest.raises(CommandError) as caught:
+        run_import(path)
+    assert caught.value.returncode == 2
+    assert "missing column(s) incident_state" in str(caught.value)
+
+    with pytest.raises(CommandError) as caught:
+        run_import(tmp_path / "absent.zip")
+    assert caught.value.returncode == 2
+    assert Ticket.objects.count() == 0
+
+
+def test_the_cli_says_one_line_and_exits_2_for_a_missing_file(tmp_path):
+    env = {"SERVICEDESK_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "servicedesk.cli", "import-servicenow", str(tmp_path / "absent.csv")],
+        capture_output=True, text=True, env=env, cwd=Path(__file__).parents[3], timeout=60,
+    )  # fmt: skip
+
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"CommandError: {tmp_path / 'absent.csv'}: no such file"
+    ]
+    assert done.stdout == ""
+
+
+# ---- the real log ----------------------------------------------------------------------------
+
+
+def _read_counts(path: Path) -> tuple[int, dict[str, tuple[int, int]]]:
+    """The number of rows, and (reassignment_count, reopen_count) of each incident's last
+    update, read with csv alone."""
+    last: dict[str, tuple[int, int, int]] = {}
+    rows = 0
+    with zipfile.ZipFile(path) as archive, archive.open("incident_event_log.csv") as raw:
+        reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
+        header = next(reader)
+        number, mods = header.index("number"), header.index("sys_mod_count")
+        reassigned, reopened = header.index("reassignment_count"), header.index("reopen_count")
+        for row in reader:
+            rows += 1
+            mod = int(row[mods])
+            if row[number] not in last or mod >= last[row[number]][0]:
+                last[row[number]] = (mod, int(row[reassigned]), int(row[reopened]))
+    return rows, {key: (r, o) for key, (_, r, o) in last.items()}
+
+
+@pytest.mark.corpus
+@pytest.mark.django_db
+def test_the_real_log_imports_whole_and_once(corpus):
+    path = corpus / "servicenow" / "incident_event_log.csv.zip"
+    rows, expected = _read_counts(path)
+
+    out, err = run_import(path)
+
+    assert Ticket.objects.count() == 20769 == len(expected)
+    per_priority = Ticket.objects.values_list("priority").annotate(n=Count("id"))
+    assert dict(per_priority) == {
+        1: 220, 2: 337, 3: 19554, 4: 658,
+    }  # fmt: skip
+    counts = {
+        ref: (reassigned, reopened)
+        for ref, reassigned, reopened in Ticket.objects.values_list(
+            "external_ref", "reassignment_count", "reopen_count"
+        )
+    }
+    assert counts == expected
+    # Every row of the real log is readable, so every row is one event.
+    assert "rows skipped as unreadable: 0\n" in out
+    assert TicketEvent.objects.filter(kind=EventKind.IMPORTED).count() == rows == 119998
+    assert "imported 20769/20769 incidents" in err
+    assert NumberSequence.objects.get(kind="incident").last == max(
+        int(number[3:]) for number in expected
+    )
+
+    out, _ = run_import(path)
+
+    assert "incidents created: 0\n" in out
+    assert "incidents skipped as already imported: 20769\n" in out
+    assert Ticket.objects.count() == 20769
+    assert TicketEvent.objects.count() == 119998
