@@ -3,6 +3,7 @@ from django.contrib import admin
 from servicedesk.tickets.models import (
     Category,
     ConfigurationItem,
+    CustomField,
     PriorityMatrixCell,
     Ticket,
     TicketEvent,
@@ -32,6 +33,14 @@ class ConfigurationItemAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name",)
+
+
+@admin.register(CustomField)
+class CustomFieldAdmin(admin.ModelAdmin):
+    list_display = ("label", "key", "type", "kinds", "position", "is_active")
+    list_filter = ("type", "is_active")
+    list_editable = ("position", "is_active")
+    search_fields = ("key", "label")
 
 
 @admin.register(PriorityMatrixCell)

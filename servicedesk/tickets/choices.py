@@ -142,6 +142,14 @@ class EventKind(models.TextChoices):
     IMPORTED = "imported", "Imported update"
 
 
+class CustomFieldType(models.TextChoices):
+    TEXT = "text", "Text"
+    NUMBER = "number", "Number"
+    DATE = "date", "Date (YYYY-MM-DD)"
+    CHOICE = "choice", "Choice"
+    BOOLEAN = "boolean", "Yes / no"
+
+
 class CIKind(models.TextChoices):
     SERVICE = "service", "Business service"
     CI = "ci", "Configuration item"

@@ -2,6 +2,7 @@ from servicedesk.tickets.models.activity import Attachment, Comment, TicketEvent
 from servicedesk.tickets.models.taxonomy import (
     Category,
     ConfigurationItem,
+    CustomField,
     NumberSequence,
     PriorityMatrixCell,
 )
@@ -12,6 +13,7 @@ __all__ = [
     "Category",
     "Comment",
     "ConfigurationItem",
+    "CustomField",
     "NumberSequence",
     "PriorityMatrixCell",
     "Ticket",

@@ -1,9 +1,10 @@
 """What tickets are classified by: categories, configuration items, the priority matrix."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from servicedesk.accounts.models import SupportGroup
-from servicedesk.tickets.choices import CIKind, Impact, Kind, Priority
+from servicedesk.tickets.choices import CIKind, CustomFieldType, Impact, Kind, Priority
 
 
 class Category(models.Model):
@@ -71,3 +72,43 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.last}"
+
+
+class CustomField(models.Model):
+    """A field admins add to tickets; its values live in ``Ticket.custom_fields`` under ``key``.
+
+    Values under a defined key are checked against its type; keys nobody defined (such as the
+    facts an import carries over) are kept as plain values.
+    """
+
+    key = models.SlugField(max_length=64, unique=True, help_text="Name in the API and in exports.")
+    label = models.CharField(max_length=100)
+    type = models.CharField(
+        max_length=16, choices=CustomFieldType.choices, default=CustomFieldType.TEXT
+    )
+    choices = models.JSONField(
+        default=list, blank=True, help_text='For "choice": a list of values.'
+    )
+    kinds = models.JSONField(
+        default=list, blank=True, help_text="Ticket kinds it applies to; empty means every kind."
+    )
+    help_text = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        choices = self.choices
+        valid_choices = isinstance(choices, list) and all(
+            isinstance(c, str) and c.strip() for c in choices
+        )
+        if self.type == CustomFieldType.CHOICE and not (valid_choices and choices):
+            raise ValidationError({"choices": 'A "choice" field needs a list of text values.'})
+        kinds = self.kinds
+        if not isinstance(kinds, list) or any(k not in Kind.values for k in kinds):
+            raise ValidationError({"kinds": f"Use a list of: {', '.join(Kind.values)}."})

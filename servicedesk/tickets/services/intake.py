@@ -13,7 +13,7 @@ from servicedesk.tickets.choices import Channel, EventKind, Impact, Kind, State
 from servicedesk.tickets.models import Category, ConfigurationItem, Ticket, Watch
 from servicedesk.tickets.services._common import display, event_append, matrix_priority, next_number
 from servicedesk.tickets.services.conversation import attachment_check, attachment_store
-from servicedesk.tickets.services.validation import Problems, check_fields
+from servicedesk.tickets.services.validation import Problems, check_custom_fields, check_fields
 
 
 def default_group() -> SupportGroup | None:
@@ -55,9 +55,12 @@ def ticket_create(
     }  # fmt: skip
     problems = Problems()
     check_fields(problems, values)
+    if custom_fields:
+        check_custom_fields(problems, custom_fields, kind=kind)
     for upload in attachments:
         attachment_check(problems, upload)
     problems.raise_if_any()
+    custom_fields = {k: v for k, v in (custom_fields or {}).items() if v is not None}
 
     # Prioritise: the matrix decides unless a reason is given for another priority.
     computed = matrix_priority(impact, urgency)
@@ -100,7 +103,7 @@ def ticket_create(
         priority_override_reason=priority_override_reason.strip(),
         assignment_group=assignment_group,
         assignee=assignee,
-        custom_fields=custom_fields or {},
+        custom_fields=custom_fields,
         created_at=now,
         updated_at=now,
     )

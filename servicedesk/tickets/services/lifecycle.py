@@ -16,7 +16,7 @@ from servicedesk.tickets.choices import TRANSITIONS, Channel, EventKind, State
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.models.ticket import new_access_token
 from servicedesk.tickets.services._common import display, event_append, matrix_priority
-from servicedesk.tickets.services.validation import Problems, check_fields
+from servicedesk.tickets.services.validation import Problems, check_custom_fields, check_fields
 
 # What agents may change through ticket_update; everything else follows from these.
 EDITABLE_FIELDS = frozenset(
@@ -28,6 +28,10 @@ EDITABLE_FIELDS = frozenset(
     }
 )  # fmt: skip
 _WORKING_STATES = TRANSITIONS[State.RESOLVED] - {State.CLOSED}
+# Derived or secret values that the event of a change does not list on their own.
+_NOT_RECORDED = frozenset(
+    {"organisation_id", "resolved_by", "priority_override_reason", "access_token", "custom_fields"}
+)
 
 
 def _allowed_from(state: str) -> str:
@@ -134,9 +138,13 @@ def apply_changes(
     diff = {
         field: [display(getattr(current, field)), display(value)]
         for field, value in new.items()
-        if field
-        not in ("organisation_id", "resolved_by", "priority_override_reason", "access_token")
+        if field not in _NOT_RECORDED
     }
+    if "custom_fields" in new:
+        before, after = current.custom_fields, new["custom_fields"]
+        for key in sorted(set(before) | set(after)):
+            if before.get(key) != after.get(key):
+                diff[f"custom_fields.{key}"] = [before.get(key), after.get(key)]
     updated = Ticket.objects.filter(pk=current.pk, version=current.version).update(
         **new, version=current.version + 1, updated_at=now
     )
@@ -178,7 +186,16 @@ def ticket_update(
     if "assignee" in changes and "assignment_group" not in changes:
         context["assignment_group"] = ticket.assignment_group
     check_fields(problems, context)
+    if "custom_fields" in changes:
+        check_custom_fields(
+            problems, changes["custom_fields"], kind=changes.get("kind", ticket.kind)
+        )
     problems.raise_if_any()
+    if "custom_fields" in changes:
+        # A merge patch (RFC 7386): named keys are set, keys set to null are removed, the rest stay.
+        current = Ticket.objects.values_list("custom_fields", flat=True).get(pk=ticket.pk)
+        merged = {**current, **changes["custom_fields"]}
+        changes = {**changes, "custom_fields": {k: v for k, v in merged.items() if v is not None}}
     if "title" in changes:
         changes = {**changes, "title": changes["title"].strip()}
     return apply_changes(

@@ -1,13 +1,26 @@
 """Checks shared by creating and updating tickets; each failure names the field it is about."""
 
+import math
+from datetime import date
 from typing import Any
 
 from servicedesk.accounts.models import SupportGroup, User
 from servicedesk.core.errors import ValidationFailed
-from servicedesk.tickets.choices import Channel, Impact, Kind, Priority, ResolutionCode, State
-from servicedesk.tickets.models import Category
+from servicedesk.tickets.choices import (
+    Channel,
+    CustomFieldType,
+    Impact,
+    Kind,
+    Priority,
+    ResolutionCode,
+    State,
+)
+from servicedesk.tickets.models import Category, CustomField
 
 TITLE_MAX = 255
+CUSTOM_KEY_MAX = 64
+CUSTOM_TEXT_MAX = 2000
+CUSTOM_FIELDS_MAX = 100
 
 
 class Problems:
@@ -82,3 +95,64 @@ def check_fields(problems: Problems, values: dict[str, Any]) -> None:
             problems.add("assignee", f"{assignee} is not a member of {group}.")
     if group is not None and not group.is_active:
         problems.add("assignment_group", f"{group} is not active.")
+
+
+def _custom_value_problem(definition: CustomField | None, value: Any) -> str:
+    """Why ``value`` does not fit the field, or "" when it does."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number."
+    if definition is None:
+        if isinstance(value, str) and len(value) > CUSTOM_TEXT_MAX:
+            return f"has at most {CUSTOM_TEXT_MAX} characters."
+        if not isinstance(value, str | int | float | bool):
+            return "must be text, a number or true/false."
+        return ""
+    kind = definition.type
+    if kind == CustomFieldType.TEXT:
+        if not isinstance(value, str):
+            return "must be text."
+        if len(value) > CUSTOM_TEXT_MAX:
+            return f"has at most {CUSTOM_TEXT_MAX} characters."
+    elif kind == CustomFieldType.NUMBER:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "must be a number."
+    elif kind == CustomFieldType.BOOLEAN:
+        if not isinstance(value, bool):
+            return "must be true or false."
+    elif kind == CustomFieldType.DATE:
+        try:
+            date.fromisoformat(value if isinstance(value, str) else "")
+        except ValueError:
+            return "must be a date as YYYY-MM-DD."
+    elif kind == CustomFieldType.CHOICE and value not in definition.choices:
+        return f"must be one of: {', '.join(definition.choices)}."
+    return ""
+
+
+def check_custom_fields(problems: Problems, values: Any, *, kind: str) -> None:
+    """Check custom field values against the admins' definitions (``None`` clears a value)."""
+    if not isinstance(values, dict):
+        problems.add("custom_fields", "Custom fields are an object of names and values.")
+        return
+    if len(values) > CUSTOM_FIELDS_MAX:
+        problems.add("custom_fields", f"At most {CUSTOM_FIELDS_MAX} custom fields.")
+        return
+    definitions = {
+        f.key: f for f in CustomField.objects.filter(key__in=list(values), is_active=True)
+    }
+    for key, value in values.items():
+        if not isinstance(key, str) or not key.strip() or len(key) > CUSTOM_KEY_MAX:
+            problems.add("custom_fields", f"Field names are 1 to {CUSTOM_KEY_MAX} characters.")
+            continue
+        definition = definitions.get(key)
+        if definition is not None and definition.kinds and kind not in definition.kinds:
+            problems.add(
+                f"custom_fields.{key}", f"{definition.label} does not apply to this kind of ticket."
+            )
+            continue
+        if value is None:
+            continue
+        problem = _custom_value_problem(definition, value)
+        if problem:
+            label = definition.label if definition else key
+            problems.add(f"custom_fields.{key}", f"{label} {problem}")
