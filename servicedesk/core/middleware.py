@@ -1,10 +1,18 @@
-"""Refuse request bodies over the upload ceiling before Django reads them."""
+"""Refuse request bodies the desk will not read, before Django reads them."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 
+_TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Not found",
+    411: "Length required",
+    413: "Too large",
+    500: "Something went wrong",
+}
 # Room for form fields and multipart framing around the largest allowed attachment.
 _OVERHEAD = 1024 * 1024
 
@@ -14,20 +22,29 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = settings.ATTACHMENT_MAX_BYTES + _OVERHEAD
+        declared = request.META.get("CONTENT_LENGTH")
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if chunked and not declared:
+            # WSGI servers pass no length for a chunked body, and Django would read none of it.
+            message = "Send the request body with a Content-Length header (no chunked encoding)."
+            return refuse(request, 411, "length_required", message)
         try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            length = int(declared or 0)
         except ValueError:
             length = 0
-        if length > limit:
+        if length > settings.ATTACHMENT_MAX_BYTES + _OVERHEAD:
             message = (
                 f"The request is {filesizeformat(length)}; attachments may be at most "
                 f"{filesizeformat(settings.ATTACHMENT_MAX_BYTES)}."
             )
-            if request.path.startswith("/api/"):
-                body = {"error": {"code": "request_too_large", "message": message, "fields": {}}}
-                return JsonResponse(body, status=413)
-            return render(
-                request, "error.html", {"title": "Too large", "message": message}, status=413
-            )
+            return refuse(request, 413, "request_too_large", message)
         return self.get_response(request)
+
+
+def refuse(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    """An error answer in the API's error format under /api/, as a page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": code, "message": message, "fields": {}}}
+        return JsonResponse(body, status=status)
+    context = {"title": _TITLES.get(status, "Request refused"), "message": message}
+    return render(request, "error.html", context, status=status)

@@ -1,8 +1,13 @@
 """Site-wide views: the front door, the health check and error pages."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
+
+from servicedesk.core.middleware import refuse
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -17,28 +22,28 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        code = {400: "bad_request", 403: "permission_denied", 404: "not_found"}.get(
-            status, "server_error"
-        )
-        return JsonResponse(
-            {"error": {"code": code, "message": message, "fields": {}}}, status=status
-        )
-    return render(request, "error.html", {"title": title, "message": message}, status=status)
-
-
 def bad_request(request, exception=None):
-    return _error(request, 400, "Bad request", "The request could not be understood.")
+    # Django raises these while reading a body past its limits: say which limit was hit.
+    if isinstance(exception, RequestDataTooBig):
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        message = f"The request's fields exceed {limit}; send long content as an attachment."
+        return refuse(request, 413, "request_too_large", message)
+    if isinstance(exception, TooManyFilesSent):
+        message = f"At most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files per request."
+        return refuse(request, 400, "too_many_files", message)
+    if isinstance(exception, TooManyFieldsSent):
+        message = f"At most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields per request."
+        return refuse(request, 400, "too_many_fields", message)
+    return refuse(request, 400, "bad_request", "The request could not be understood.")
 
 
 def forbidden(request, exception=None):
-    return _error(request, 403, "Not allowed", "You are not allowed to do that.")
+    return refuse(request, 403, "permission_denied", "You are not allowed to do that.")
 
 
 def not_found(request, exception=None):
-    return _error(request, 404, "Not found", "There is nothing here that you can see.")
+    return refuse(request, 404, "not_found", "There is nothing here that you can see.")
 
 
 def server_error(request):
-    return _error(request, 500, "Something went wrong", "The error was logged. Please try again.")
+    return refuse(request, 500, "server_error", "The error was logged. Please try again.")

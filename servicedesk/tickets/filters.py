@@ -1,9 +1,12 @@
 """The one filter set for ticket lists, shared by the desk and the REST API."""
 
+from datetime import UTC
+
 import django_filters as df
+from django import forms
 from django.db.models import Q
 
-from servicedesk.accounts.models import Organisation, SupportGroup, User
+from servicedesk.accounts.models import SupportGroup, User
 from servicedesk.tickets.choices import OPEN_STATES, Channel, Impact, Kind, Priority, State
 from servicedesk.tickets.models import Category, Ticket
 
@@ -16,6 +19,25 @@ ORDERING = {
 }
 
 
+class _IsoInstantField(df.fields.IsoDateTimeField):
+    """An ISO 8601 instant that also exists in UTC (far-off offsets at year 1 or 9999 do not)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None:
+            try:
+                value.astimezone(UTC)
+            except OverflowError:
+                raise forms.ValidationError(
+                    "Enter a date and time between years 1 and 9999."
+                ) from None
+        return value
+
+
+class InstantFilter(df.IsoDateTimeFilter):
+    field_class = _IsoInstantField
+
+
 class TicketFilter(df.FilterSet):
     kind = df.MultipleChoiceFilter(choices=Kind.choices)
     state = df.MultipleChoiceFilter(choices=State.choices)
@@ -25,13 +47,15 @@ class TicketFilter(df.FilterSet):
     channel = df.MultipleChoiceFilter(choices=Channel.choices)
     group = df.ModelChoiceFilter(field_name="assignment_group", queryset=SupportGroup.objects.all())
     assignee = df.ModelChoiceFilter(queryset=User.objects.all())
-    requester = df.ModelChoiceFilter(queryset=User.objects.all())
-    organisation = df.ModelChoiceFilter(queryset=Organisation.objects.all())
+    # Plain ids: a list filtered by someone you may not see is empty, not an error that would
+    # tell whether that person or organisation exists.
+    requester = df.NumberFilter(field_name="requester_id", min_value=1, max_value=2**63 - 1)
+    organisation = df.NumberFilter(field_name="organisation_id", min_value=1, max_value=2**63 - 1)
     category = df.ModelChoiceFilter(queryset=Category.objects.filter(parent=None))
     unassigned = df.BooleanFilter(field_name="assignee", lookup_expr="isnull")
     is_open = df.BooleanFilter(method="filter_open", label="Open")
-    created_after = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = InstantFilter(field_name="created_at", lookup_expr="gte")
+    created_before = InstantFilter(field_name="created_at", lookup_expr="lt")
     q = df.CharFilter(method="filter_text", label="Text")
 
     class Meta:

@@ -66,3 +66,28 @@ def test_oversized_body_is_refused_before_it_is_read(client, settings):
     )
     assert response.status_code == 413
     assert b"at most" in response.content
+
+
+def test_chunked_body_without_length_is_refused(client):
+    response = client.post(
+        "/api/v1/tickets/",
+        data=b"{}",
+        content_type="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
+        CONTENT_LENGTH="",
+    )
+    assert response.status_code == 411
+    assert response.json()["error"]["code"] == "length_required"
+
+
+def test_fields_over_the_memory_limit_say_so(client, settings, agent_l1_lee):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(agent_l1_lee)
+    response = client.post(
+        "/api/v1/tickets/", data={"title": "x" * 2000}, content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+    assert (
+        "1000" in response.json()["error"]["message"] or "KB" in response.json()["error"]["message"]
+    )

@@ -18,7 +18,7 @@ from servicedesk.tickets.choices import Channel, EventKind, State
 from servicedesk.tickets.models import Attachment, Comment, Ticket
 from servicedesk.tickets.services._common import event_append
 from servicedesk.tickets.services.lifecycle import apply_changes
-from servicedesk.tickets.services.validation import Problems
+from servicedesk.tickets.services.validation import Problems, text_problem
 
 FILENAME_MAX = 255
 
@@ -147,6 +147,8 @@ def comment_add(
     problems = Problems()
     if not (body or "").strip() and not attachments:
         problems.add("body", "A comment needs some text or an attachment.")
+    elif text_problem(body or ""):
+        problems.add("body", f"The comment {text_problem(body)}")
     if not is_public and not by.is_agent:
         problems.add("is_public", "Only agents can write internal notes.")
     for upload in attachments:

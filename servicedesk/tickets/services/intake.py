@@ -48,9 +48,10 @@ def ticket_create(
 ) -> Ticket:
     """Raise a ticket: check, classify, prioritise, assign, record. Nothing is stored on error."""
     attachments = list(attachments)
-    values = {
-        "title": title, "kind": kind, "channel": channel, "impact": impact, "urgency": urgency,
-        "priority": priority, "category": category, "subcategory": subcategory,
+    values: dict[str, Any] = {
+        "title": title, "description": description, "kind": kind, "channel": channel,
+        "impact": impact, "urgency": urgency, "priority": priority,
+        "priority_override_reason": priority_override_reason, "category": category, "subcategory": subcategory,
         "requester": requester, "assignment_group": assignment_group, "assignee": assignee,
     }  # fmt: skip
     problems = Problems()
@@ -73,14 +74,17 @@ def ticket_create(
     else:
         priority, priority_override_reason = computed, ""
 
-    # Assign: as asked, else the category's group, else the service desk.
+    # Assign: as asked, else the category's group, else the service desk. An agent named without
+    # a group takes the first of those they belong to, else their own group.
     if assignment_group is None:
-        category_group = category.default_group if category else None
-        if category_group is not None and not category_group.is_active:
-            category_group = None
-        assignment_group = category_group or default_group()
-    if assignee is not None and assignment_group is None:
-        assignment_group = assignee.support_groups.filter(is_active=True).first()
+        routed = [g for g in (category.default_group if category else None, default_group()) if g]
+        if assignee is not None:
+            routed += list(assignee.support_groups.all())
+            routed = [g for g in routed if g.members.filter(pk=assignee.pk).exists()]
+        assignment_group = next((g for g in routed if g.is_active), None)
+        if assignee is not None and assignment_group is None:
+            problems.add("assignee", f"{assignee} is not a member of any active group.")
+            problems.raise_if_any()
 
     now = clock.now()
     ticket = Ticket.objects.create(

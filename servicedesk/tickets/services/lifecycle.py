@@ -12,7 +12,7 @@ from servicedesk.core.errors import (
     TransitionNotAllowed,
     ValidationFailed,
 )
-from servicedesk.tickets.choices import TRANSITIONS, Channel, EventKind, State
+from servicedesk.tickets.choices import FINAL_STATES, TRANSITIONS, Channel, EventKind, State
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.models.ticket import new_access_token
 from servicedesk.tickets.services._common import display, event_append, matrix_priority
@@ -172,6 +172,19 @@ def ticket_update(
     """An agent changes fields of a ticket; state moves follow the transition table."""
     if not by.is_agent:
         raise PermissionDenied("Only agents can change a ticket's fields.")
+    state_now = Ticket.objects.values_list("state", flat=True).get(pk=ticket.pk)
+    if state_now in FINAL_STATES:
+        state = State(state_now).label.lower()
+        raise TransitionNotAllowed(
+            f"{ticket.number} is {state}; a {state} ticket cannot be changed.",
+            fields={field: [f"A {state} ticket cannot be changed."] for field in changes},
+        )
+    resolved = changes.get("state", state_now) == State.RESOLVED
+    if "resolution_code" in changes and not changes["resolution_code"] and resolved:
+        raise ValidationFailed(
+            "A resolved ticket keeps its resolution code.",
+            fields={"resolution_code": ["Required while the ticket is resolved."]},
+        )
     unknown = sorted(set(changes) - EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(

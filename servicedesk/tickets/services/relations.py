@@ -46,6 +46,7 @@ def link_add(
         event_append(
             ticket=source,
             kind=EventKind.LINKED,
+            is_internal=True,
             actor=by,
             channel=channel,
             changes={kind: [None, target.number]},
@@ -54,6 +55,7 @@ def link_add(
         event_append(
             ticket=target,
             kind=EventKind.LINKED,
+            is_internal=True,
             actor=by,
             channel=channel,
             changes={f"{kind}_from": [None, source.number]},
@@ -68,6 +70,7 @@ def link_remove(*, link: TicketLink, by: User, channel: str = Channel.DESK) -> N
     event_append(
         ticket=link.source,
         kind=EventKind.UNLINKED,
+        is_internal=True,
         actor=by,
         channel=channel,
         changes={link.kind: [link.target.number, None]},
@@ -75,6 +78,7 @@ def link_remove(*, link: TicketLink, by: User, channel: str = Channel.DESK) -> N
     event_append(
         ticket=link.target,
         kind=EventKind.UNLINKED,
+        is_internal=True,
         actor=by,
         channel=channel,
         changes={f"{link.kind}_from": [link.source.number, None]},

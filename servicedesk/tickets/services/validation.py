@@ -38,6 +38,15 @@ class Problems:
             raise ValidationFailed(f"{first[0]}: {first[1][0]}", fields=self.fields)
 
 
+def text_problem(value: str) -> str:
+    """Why ``value`` cannot be stored as text (every database and JSON encoder takes the rest)."""
+    if "\x00" in value:
+        return "must not contain NUL characters."
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        return "must not contain lone surrogate characters (invalid Unicode)."
+    return ""
+
+
 def _choice(problems: Problems, field: str, value: Any, choices: type, label: str) -> None:
     if value not in choices.values:
         allowed = ", ".join(str(v) for v in choices.values)
@@ -50,8 +59,13 @@ def check_fields(problems: Problems, values: dict[str, Any]) -> None:
         title = (values["title"] or "").strip()
         if not title:
             problems.add("title", "A title is required.")
+        elif text_problem(title):
+            problems.add("title", f"The title {text_problem(title)}")
         elif len(title) > TITLE_MAX:
             problems.add("title", f"A title has at most {TITLE_MAX} characters.")
+    for field in ("description", "resolution_notes", "priority_override_reason"):
+        if isinstance(values.get(field), str) and text_problem(values[field]):
+            problems.add(field, f"The text {text_problem(values[field])}")
     if "kind" in values:
         _choice(problems, "kind", values["kind"], Kind, "kind")
     if "channel" in values:
@@ -101,6 +115,8 @@ def _custom_value_problem(definition: CustomField | None, value: Any) -> str:
     """Why ``value`` does not fit the field, or "" when it does."""
     if isinstance(value, float) and not math.isfinite(value):
         return "must be a finite number."
+    if isinstance(value, str) and text_problem(value):
+        return text_problem(value)
     if definition is None:
         if isinstance(value, str) and len(value) > CUSTOM_TEXT_MAX:
             return f"has at most {CUSTOM_TEXT_MAX} characters."
@@ -137,13 +153,19 @@ def check_custom_fields(problems: Problems, values: Any, *, kind: str) -> None:
     if len(values) > CUSTOM_FIELDS_MAX:
         problems.add("custom_fields", f"At most {CUSTOM_FIELDS_MAX} custom fields.")
         return
-    definitions = {
-        f.key: f for f in CustomField.objects.filter(key__in=list(values), is_active=True)
-    }
-    for key, value in values.items():
+    names_ok = True
+    for key in values:
         if not isinstance(key, str) or not key.strip() or len(key) > CUSTOM_KEY_MAX:
             problems.add("custom_fields", f"Field names are 1 to {CUSTOM_KEY_MAX} characters.")
-            continue
+            names_ok = False
+        elif text_problem(key) or not key.isprintable():
+            problems.add("custom_fields", "Field names must be printable text.")
+            names_ok = False
+    if not names_ok:
+        return
+    defined = CustomField.objects.filter(key__in=list(values), is_active=True)
+    definitions = {f.key: f for f in defined}
+    for key, value in values.items():
         definition = definitions.get(key)
         if definition is not None and definition.kinds and kind not in definition.kinds:
             problems.add(

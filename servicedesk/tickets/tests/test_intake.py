@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from servicedesk.accounts.tests.factories import AgentFactory
 from servicedesk.core.errors import ValidationFailed
 from servicedesk.tickets.choices import Channel, EventKind, Kind, State
 from servicedesk.tickets.models import (
@@ -186,3 +187,25 @@ def test_attachment_filename_is_reduced_to_a_safe_base_name(requester_ann, servi
     assert attachment.filename == "passwd"
     assert attachment.content_type == "text/plain"
     assert ".." not in attachment.file.name
+
+
+def test_named_agent_takes_a_group_they_belong_to(
+    requester_ann, service_desk, network_team, agent_l2_kim
+):
+    network = Category.objects.create(name="Network", default_group=network_team)
+    ticket = make_ticket(
+        requester=requester_ann,
+        category=Category.objects.create(name="Printing"),
+        assignee=agent_l2_kim,
+    )
+    assert ticket.assignment_group == network_team
+    assert (
+        make_ticket(
+            requester=requester_ann, category=network, assignee=agent_l2_kim
+        ).assignment_group
+        == network_team
+    )
+    loner = AgentFactory(username="solo")
+    with pytest.raises(ValidationFailed) as error:
+        make_ticket(requester=requester_ann, assignee=loner)
+    assert "assignee" in error.value.fields

@@ -231,3 +231,37 @@ def test_only_agents_link_tickets_and_choose_watchers(
         EventKind.WATCHER_ADDED,
         EventKind.WATCHER_REMOVED,
     ]
+
+
+def test_closed_and_cancelled_tickets_are_read_only(ticket, agent_l1_lee, requester_ann):
+    resolve(ticket, agent_l1_lee)
+    with pytest.raises(ValidationFailed):
+        ticket_update(ticket=ticket, by=agent_l1_lee, changes={"resolution_code": ""})
+    ticket_accept_resolution(ticket=ticket, by=requester_ann)
+    with pytest.raises(TransitionNotAllowed) as error:
+        ticket_update(ticket=ticket, by=agent_l1_lee, changes={"title": "Rewritten history"})
+    assert "closed ticket cannot be changed" in error.value.message
+    ticket.refresh_from_db()
+    assert ticket.title == "Outlook crashes on start"
+
+
+def test_link_events_are_for_agents_only(ticket, requester_ann, agent_l1_lee):
+    other = make_ticket(requester=requester_ann, title="Second screen flickers")
+    link_add(source=ticket, target=other, kind="related", by=agent_l1_lee)
+    assert ticket.events.filter(kind=EventKind.LINKED, is_internal=True).count() == 1
+    assert other.events.filter(kind=EventKind.LINKED, is_internal=True).count() == 1
+
+
+def test_text_that_no_database_stores_is_refused(ticket, agent_l1_lee, requester_ann):
+    with pytest.raises(ValidationFailed) as error:
+        ticket_update(ticket=ticket, by=agent_l1_lee, changes={"custom_fields": {"note": "\ud800"}})
+    assert "custom_fields.note" in error.value.fields
+    with pytest.raises(ValidationFailed):
+        ticket_update(ticket=ticket, by=agent_l1_lee, changes={"custom_fields": {"\ud800": 1}})
+    with pytest.raises(ValidationFailed):
+        ticket_update(ticket=ticket, by=agent_l1_lee, changes={"description": "nul \x00 byte"})
+    with pytest.raises(ValidationFailed):
+        comment_add(ticket=ticket, by=requester_ann, body="broken \udfff text")
+    ticket.refresh_from_db()
+    assert ticket.version == 1
+    assert ticket.custom_fields == {}
