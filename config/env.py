@@ -5,6 +5,8 @@ file whose content is used instead of ``NAME`` (for secrets mounted as files).
 """
 
 import os
+import secrets
+import time
 from pathlib import Path
 
 
@@ -46,3 +48,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def secret_key_file(path: Path) -> str:
+    """The key kept in ``path``, made on first use: a desk never runs on a published default."""
+    for _ in range(50):
+        try:
+            key = path.read_text().strip()
+        except FileNotFoundError:
+            key = secrets.token_urlsafe(50)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue  # another process made it first: read theirs
+            with os.fdopen(fd, "w") as out:
+                out.write(key)
+        if key:
+            return key
+        time.sleep(0.02)  # the other process has created the file but not written it yet
+    raise OSError(f"{path} stays empty; delete it or set SERVICEDESK_SECRET_KEY")

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, secret_key_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("SERVICEDESK_DATA_DIR", str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("SERVICEDESK_DEBUG", False)
-SECRET_KEY = env_str("SERVICEDESK_SECRET_KEY", "insecure-development-key-change-me")
+SECRET_KEY = env_str("SERVICEDESK_SECRET_KEY", "") or secret_key_file(DATA_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("SERVICEDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SERVICEDESK_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SERVICEDESK_SITE_URL", "http://127.0.0.1:8000")

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 
 from servicedesk.accounts.models import ApiToken, Membership, Organisation, SupportGroup, User
+
+# Permissions go by role; Django's permission groups would only be confused with support groups.
+admin.site.unregister(Group)
 
 
 @admin.register(Organisation)
@@ -48,7 +52,7 @@ class UserAdmin(BaseUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "hint", "created_at", "last_used_at", "expires_at", "revoked")
     list_filter = ("revoked",)
-    readonly_fields = ("key_hash", "hint", "created_at", "last_used_at")
+    readonly_fields = ("user", "key_hash", "hint", "created_at", "last_used_at")
     search_fields = ("name", "user__username")
 
     def has_add_permission(self, request):

@@ -23,6 +23,13 @@ class Organisation(models.Model):
         return self.name
 
 
+class DeskUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `servicedesk createsuperuser` makes the desk's first admin, not a superuser end user.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """Everyone who signs in: end users, agents, group leads and admins."""
 
@@ -42,7 +49,7 @@ class User(AbstractUser):
     out_of_office_from = models.DateField(null=True, blank=True)
     out_of_office_until = models.DateField(null=True, blank=True)
 
-    objects = UserManager()
+    objects = DeskUserManager()
 
     class Meta:
         indexes = [models.Index(fields=["email"]), models.Index(fields=["phone"])]
@@ -107,6 +114,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "API token"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"

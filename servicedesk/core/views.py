@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
@@ -16,9 +17,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("desk:home" if request.user.is_agent else "portal:home")
 
 
+_schema_current = False
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: the database answers and its schema is up to date."""
+    global _schema_current
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
+    if not _schema_current:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if pending:
+            body = {"status": "migrations_pending", "pending": len(pending)}
+            return JsonResponse(body, status=503)
+        _schema_current = True
     return JsonResponse({"status": "ok"})
 
 

@@ -141,9 +141,11 @@ def test_events_are_the_timeline_oldest_first(client_for, agent_l1_lee, ticket):
         EventKind.CREATED,
         EventKind.UPDATED,
         EventKind.COMMENTED,
-        EventKind.UPDATED,
     ]
     assert events[1]["changes"]["state"] == ["new", "in_progress"]
+    # The first public reply is the first response, recorded on the comment's own event.
+    assert events[2]["changes"]["comment"] == [None, "public"]
+    assert events[2]["changes"]["first_response_at"][0] is None
     assert events[1]["actor"] == {"id": agent_l1_lee.pk, "name": "Lee Agent"}
     assert client.post(url(ticket, "events"), {}, format="json").status_code == 405
 

@@ -5,8 +5,12 @@ import uuid
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from huey import RedisHuey, SqliteHuey
 from huey.contrib.djhuey import HUEY
+
+from servicedesk.accounts.models import User
+from servicedesk.core import views
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +95,22 @@ def test_fields_over_the_memory_limit_say_so(client, settings, agent_l1_lee):
     assert (
         "1000" in response.json()["error"]["message"] or "KB" in response.json()["error"]["message"]
     )
+
+
+def test_healthz_is_503_while_migrations_are_pending(client, monkeypatch):
+    monkeypatch.setattr(views, "_schema_current", False)
+    monkeypatch.setattr(
+        views.MigrationExecutor, "migration_plan", lambda self, targets: [("x", False)]
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "migrations_pending", "pending": 1}
+
+
+def test_createsuperuser_makes_a_desk_admin(db):
+    call_command(
+        "createsuperuser", username="boss", email="boss@example.org", interactive=False, verbosity=0
+    )
+    boss = User.objects.get(username="boss")
+    assert boss.role == "admin"
+    assert boss.is_agent

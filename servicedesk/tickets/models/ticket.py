@@ -95,7 +95,10 @@ class Ticket(models.Model):
     # Facts carried over from another system (the ServiceNow import).
     external_ref = models.CharField(max_length=64, blank=True)
     made_sla = models.BooleanField(
-        null=True, blank=True, help_text="The SLA outcome the source system recorded."
+        "made SLA (source)",
+        null=True,
+        blank=True,
+        help_text="The SLA outcome the source system recorded.",
     )
     knowledge = models.BooleanField(default=False, help_text="A knowledge article was used.")
     problem_ref = models.CharField(max_length=64, blank=True)

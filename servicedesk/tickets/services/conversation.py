@@ -170,28 +170,29 @@ def comment_add(
         channel=channel,
         created_at=now,
     )
+    changes = {"comment": [None, "public" if is_public else "internal"]}
+    answers_requester = is_public and by.is_agent and by.pk != ticket.requester_id
+    # The first response is a fact the desk records, not an edit: it does not bump the version,
+    # so an agent's open edit form stays valid after their reply.
+    first = answers_requester and ticket.first_response_at is None
+    if first and Ticket.objects.filter(pk=ticket.pk, first_response_at=None).update(
+        first_response_at=now
+    ):
+        changes["first_response_at"] = [None, now.isoformat()]
     event_append(
         ticket=ticket,
         kind=EventKind.COMMENTED,
         actor=by,
         channel=channel,
-        changes={"comment": [None, "public" if is_public else "internal"]},
+        changes=changes,
         is_internal=not is_public,
     )
     for upload in attachments:
         attachment_store(ticket=ticket, by=by, upload=upload, channel=channel, comment=comment)
 
-    follow_up: dict = {}
-    if (
-        is_public
-        and by.is_agent
-        and ticket.first_response_at is None
-        and by.pk != ticket.requester_id
-    ):
-        follow_up["first_response_at"] = now
     if by.pk == ticket.requester_id and ticket.state in (State.AWAITING_USER, State.RESOLVED):
-        follow_up["state"] = State.IN_PROGRESS if ticket.assignee_id else State.ASSIGNED
-    apply_changes(
-        ticket=ticket, by=by, changes=follow_up, channel=channel, touch_only=not follow_up
-    )
+        back_to_work = State.IN_PROGRESS if ticket.assignee_id else State.ASSIGNED
+        apply_changes(ticket=ticket, by=by, changes={"state": back_to_work}, channel=channel)
+    else:
+        apply_changes(ticket=ticket, by=by, changes={}, channel=channel, touch_only=True)
     return comment

@@ -265,3 +265,14 @@ def test_text_that_no_database_stores_is_refused(ticket, agent_l1_lee, requester
     ticket.refresh_from_db()
     assert ticket.version == 1
     assert ticket.custom_fields == {}
+
+
+def test_a_reply_leaves_an_open_edit_form_valid(ticket, agent_l1_lee):
+    comment_add(ticket=ticket, by=agent_l1_lee, body="Please try safe mode")
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is not None
+    assert ticket.version == 1
+    updated = ticket_update(
+        ticket=ticket, by=agent_l1_lee, changes={"urgency": 2}, expected_version=1
+    )
+    assert updated.urgency == 2
