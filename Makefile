@@ -13,6 +13,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(INSTALLED): requirements.lock pyproject.toml | $(BIN)/python
+	@echo "Installing the locked dependencies into $(VENV) (the first time takes a minute or two)..."
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(INSTALLED)

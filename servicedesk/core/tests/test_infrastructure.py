@@ -114,3 +114,13 @@ def test_createsuperuser_makes_a_desk_admin(db):
     boss = User.objects.get(username="boss")
     assert boss.role == "admin"
     assert boss.is_agent
+
+
+@pytest.mark.parametrize("page", ["/api/schema/swagger/", "/api/schema/redoc/"])
+def test_api_docs_load_nothing_from_other_hosts(client, agent_l1_lee, page):
+    client.force_login(agent_l1_lee)
+    response = client.get(page)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/" in html
+    assert "https://" not in html and "http://" not in html
