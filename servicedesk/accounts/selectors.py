@@ -1,11 +1,17 @@
 """Reads on accounts, and the one place that decides which tickets a user may see."""
 
+import re
+
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Replace
 
 from servicedesk.accounts.choices import Role
-from servicedesk.accounts.models import ApiToken, Membership, User
+from servicedesk.accounts.models import ApiToken, Membership, SupportGroup, User
 from servicedesk.core import clock
+
+PHONE_MIN_DIGITS = 4
+_PHONE_NOISE = (" ", "-", "(", ")", ".", "/", "+")
 
 
 def ticket_visibility_q(user: User) -> Q | None:
@@ -52,3 +58,51 @@ def user_from_api_key(key: str) -> User | None:
 
 def agents() -> QuerySet:
     return User.objects.filter(role__in=[Role.AGENT, Role.LEAD, Role.ADMIN], is_active=True)
+
+
+def users_matching(*, users: QuerySet[User], text: str) -> QuerySet[User]:
+    """Those of ``users`` whose name, user name, email or phone contains ``text``.
+
+    Phone numbers are stored as typed, so they are compared as digits only, and without the
+    national leading 0 that the international form drops (+44 20 ... is 020 ...). Text with
+    letters or an @ is a name or an address, never a phone number.
+    """
+    text = text.strip()
+    if not text:
+        return users
+    match = (
+        Q(username__icontains=text)
+        | Q(display_name__icontains=text)
+        | Q(first_name__icontains=text)
+        | Q(last_name__icontains=text)
+        | Q(email__icontains=text)
+        | Q(phone__icontains=text)
+    )
+    digits = re.sub(r"[^0-9]", "", text)
+    if len(digits) >= PHONE_MIN_DIGITS and not re.search(r"[^\W\d_]|@", text):
+        users = users.annotate(phone_digits=_digits_only(F("phone")))
+        match |= Q(phone_digits__contains=digits.lstrip("0") or digits)
+    return users.filter(match)
+
+
+def _digits_only(expression):
+    for noise in _PHONE_NOISE:
+        expression = Replace(expression, Value(noise), Value(""))
+    return expression
+
+
+def users_for(user: User, *, q: str = "", role: str = "") -> QuerySet[User]:
+    """The directory: agents look people up; an end user only ever finds themselves."""
+    qs = User.objects.select_related("organisation").prefetch_related("support_groups")
+    if not user.is_agent:
+        qs = qs.filter(pk=user.pk)
+    if role:
+        qs = qs.filter(role=role)
+    return users_matching(users=qs, text=q)
+
+
+def groups_for(user: User) -> QuerySet[SupportGroup]:
+    qs = SupportGroup.objects.filter(is_active=True)
+    if user.is_agent:
+        qs = qs.select_related("lead").prefetch_related("members")
+    return qs

@@ -1,4 +1,4 @@
-"""Keyset (cursor) pagination: every page costs the same, however deep.
+"""Keyset (cursor) pagination for the API, over core.keyset: every page costs the same.
 
 The cursor carries the values of every ordering column of the row it stops at, and the next
 page is the rows strictly after that tuple. Unlike DRF's CursorPagination (which keys on the
@@ -6,23 +6,21 @@ first column and skips ties with an OFFSET) this stays an index range even when 
 column has few distinct values, such as the priority.
 """
 
-import base64
-import binascii
-import json
 from collections import OrderedDict
-from datetime import datetime
-from typing import Any
 
-from django.db import models
-from django.db.models import Q, QuerySet
-from django.utils.dateparse import parse_datetime
+from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from servicedesk.core.errors import ValidationFailed
+from servicedesk.core.keyset import SEPARATOR, Keyset, page_size, paginate
+
 Ordering = tuple[str, ...]
+# One query parameter carries both the way to walk and where to start: "after~2~17".
+DIRECTIONS = ("after", "before")
 
 
 class KeysetPagination(BasePagination):
@@ -38,31 +36,25 @@ class KeysetPagination(BasePagination):
     cursor_query_param = "cursor"
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
-        self.request = request
         self.base_url = request.build_absolute_uri()
-        self.columns = self._ordering(request, view)
-        size = self._page_size(request)
-        cursor = self._decode(request.query_params.get(self.cursor_query_param), queryset.model)
-        backwards = bool(cursor and cursor[1])
-        walk = [(name, desc != backwards) for name, desc in self.columns]
-        queryset = queryset.order_by(*[f"-{n}" if d else n for n, d in walk])
-        if cursor:
-            queryset = queryset.filter(_after(walk, cursor[0]))
-        rows = list(queryset[: size + 1])
-        more = len(rows) > size
-        rows = rows[:size]
-        if backwards:
-            rows.reverse()
-        first, last = (rows[0], rows[-1]) if rows else (None, None)
-        if backwards:
-            self.next_cursor = self._position(last, False) if last is not None else None
-            self.previous_cursor = self._position(first, True) if more else None
-        else:
-            self.next_cursor = self._position(last, False) if more else None
-            self.previous_cursor = (
-                self._position(first, True) if cursor and first is not None else None
-            )
-        return rows
+        getter = getattr(view, "get_keyset_ordering", None)
+        ordering = getter(request) if getter else getattr(view, "keyset_ordering", self.ordering)
+        raw_size = request.query_params.get(self.page_size_query_param)
+        # The API answers a bad query parameter as a validation_error naming that parameter.
+        try:
+            size = page_size(raw_size, default=self.page_size, maximum=self.max_page_size)
+        except ValidationFailed as exc:
+            raise ValidationError({self.page_size_query_param: [exc.message]}) from None
+        cursor = request.query_params.get(self.cursor_query_param)
+        try:
+            page = paginate(queryset, Keyset(queryset.model, ordering), **_start(cursor), size=size)
+        except ValidationFailed:
+            raise ValidationError(
+                {self.cursor_query_param: ["This cursor is not valid for this list."]}
+            ) from None
+        self.next_cursor = _cursor("after", page.next_cursor)
+        self.previous_cursor = _cursor("before", page.prev_cursor)
+        return page.rows
 
     def get_paginated_response(self, data) -> Response:
         return Response(
@@ -101,78 +93,20 @@ class KeysetPagination(BasePagination):
             },
         ]
 
-    def _ordering(self, request: Request, view) -> list[tuple[str, bool]]:
-        getter = getattr(view, "get_keyset_ordering", None)
-        ordering = getter(request) if getter else getattr(view, "keyset_ordering", self.ordering)
-        return [(name.lstrip("-"), name.startswith("-")) for name in ordering]
-
-    def _page_size(self, request: Request) -> int:
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
-            raise ValidationError(
-                {
-                    self.page_size_query_param: [
-                        f"Use a whole number from 1 to {self.max_page_size}."
-                    ]
-                }
-            )
-        return int(raw)
-
-    def _position(self, row, backwards: bool) -> str:
-        values = [_plain(getattr(row, name)) for name, _ in self.columns]
-        raw = json.dumps({"v": values, "b": backwards}, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-    def _decode(self, raw: str | None, model: type[models.Model]) -> tuple[list, bool] | None:
-        if not raw:
+    def _link(self, cursor: str | None) -> str | None:
+        if cursor is None:
             return None
-        try:
-            data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-            values, backwards = data["v"], data["b"]
-            if not isinstance(values, list) or len(values) != len(self.columns):
-                raise ValueError("wrong number of values")
-            parsed = [
-                _parse(model._meta.get_field(name), value)
-                for (name, _), value in zip(self.columns, values, strict=True)
-            ]
-        except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError):
-            raise ValidationError(
-                {self.cursor_query_param: ["This cursor is not valid for this list."]}
-            ) from None
-        return parsed, bool(backwards)
-
-    def _link(self, position: str | None) -> str | None:
-        if position is None:
-            return None
-        return replace_query_param(self.base_url, self.cursor_query_param, position)
+        return replace_query_param(self.base_url, self.cursor_query_param, cursor)
 
 
-def _after(columns: list[tuple[str, bool]], values: list) -> Q:
-    """Rows strictly after ``values`` in the order of ``columns`` (a row-value comparison)."""
-    condition = Q()
-    equal = Q()
-    for (name, desc), value in zip(columns, values, strict=True):
-        condition |= equal & Q(**{f"{name}__{'lt' if desc else 'gt'}": value})
-        equal &= Q(**{name: value})
-    return condition
+def _start(cursor: str | None) -> dict[str, str]:
+    if not cursor:
+        return {}
+    direction, sep, position = cursor.partition(SEPARATOR)
+    if direction not in DIRECTIONS or not sep:
+        raise ValidationFailed("Not a cursor.", code="bad_cursor")
+    return {direction: position}
 
 
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
-
-
-def _parse(field: models.Field, value: Any) -> Any:
-    if isinstance(field, models.DateTimeField):
-        parsed = parse_datetime(value) if isinstance(value, str) else None
-        if parsed is None or parsed.tzinfo is None:
-            raise ValueError("not an aware date-time")
-        return parsed
-    if isinstance(field, models.IntegerField):
-        if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= 2**63:
-            raise ValueError("not an integer")
-        return value
-    if not isinstance(value, str) or "\x00" in value:
-        raise ValueError("not a string")
-    return value
+def _cursor(direction: str, position: str | None) -> str | None:
+    return None if position is None else f"{direction}{SEPARATOR}{position}"

@@ -1,20 +1,14 @@
 """Reads the desk needs beyond the ticket selectors: callers, users by login, watchers."""
 
-from django.db.models import F, Func, Prefetch, Q, QuerySet, Value
+from django.db.models import Prefetch, QuerySet
 
 from servicedesk.accounts.models import User
+from servicedesk.accounts.selectors import users_matching
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.selectors import visible_tickets
 
 CALLER_LIMIT = 20
 RECENT_TICKETS = 5
-_PHONE_NOISE = (" ", "-", "(", ")", ".", "/", "+")
-
-
-def _digits_only(expr):
-    for ch in _PHONE_NOISE:
-        expr = Func(expr, Value(ch), Value(""), function="REPLACE")
-    return expr
 
 
 def _with_recent_tickets(users: QuerySet[User], agent: User) -> QuerySet[User]:
@@ -27,21 +21,8 @@ def _with_recent_tickets(users: QuerySet[User], agent: User) -> QuerySet[User]:
 def caller_search(*, agent: User, text: str, limit: int = CALLER_LIMIT) -> list[User]:
     """Active users matching a name, email or phone, each with their latest tickets the agent
     may see (``recent_tickets``). Phone numbers match whatever their punctuation."""
-    text = text.strip()
-    q = (
-        Q(display_name__icontains=text)
-        | Q(first_name__icontains=text)
-        | Q(last_name__icontains=text)
-        | Q(username__icontains=text)
-        | Q(email__icontains=text)
-    )
-    users = User.objects.filter(is_active=True)
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) >= 4:
-        # A national leading 0 is absent from the international form (+44 20 ... vs 020 ...).
-        users = users.annotate(phone_digits=_digits_only(F("phone")))
-        q |= Q(phone_digits__contains=digits.lstrip("0") or digits)
-    users = users.filter(q).order_by("display_name", "username")
+    users = users_matching(users=User.objects.filter(is_active=True), text=text)
+    users = users.order_by("display_name", "username")
     return list(_with_recent_tickets(users, agent)[:limit])
 
 

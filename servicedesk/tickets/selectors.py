@@ -1,14 +1,30 @@
 """Reads on tickets. Every one starts from what the user may see (accounts.selectors)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from servicedesk.accounts.models import User
 from servicedesk.accounts.selectors import ticket_visibility_q
 from servicedesk.core.errors import NotFound
 from servicedesk.tickets.choices import OPEN_STATES, State
-from servicedesk.tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketLink
+from servicedesk.tickets.models import (
+    Attachment,
+    Category,
+    Comment,
+    Ticket,
+    TicketEvent,
+    TicketLink,
+)
 
 LIST_RELATED = ("requester", "assignment_group", "assignee", "category", "subcategory")
+# The column each ``by`` of ticket_counts groups on.
+COUNT_COLUMNS = {
+    "priority": "priority",
+    "state": "state",
+    "kind": "kind",
+    "channel": "channel",
+    "group": "assignment_group__name",
+    "category": "category__name",
+}
 
 
 def visible_tickets(user: User) -> QuerySet[Ticket]:
@@ -84,3 +100,24 @@ def open_tickets(user: User) -> QuerySet[Ticket]:
 
 def recently_resolved(user: User) -> QuerySet[Ticket]:
     return ticket_list(user).filter(state=State.RESOLVED)
+
+
+def ticket_counts(tickets: QuerySet[Ticket], *, by: str) -> dict[str, int]:
+    """How many of ``tickets`` have each value of ``by``, in one GROUP BY query.
+
+    Tickets without a group or category count under the empty string.
+    """
+    column = COUNT_COLUMNS[by]
+    rows = tickets.order_by().values_list(column).annotate(n=Count("pk")).order_by(column)
+    return {"" if value is None else str(value): n for value, n in rows}
+
+
+def category_tree() -> QuerySet[Category]:
+    """Active top-level categories with their active subcategories."""
+    children = Category.objects.filter(is_active=True).select_related("default_group")
+    return (
+        Category.objects.filter(parent=None, is_active=True)
+        .select_related("default_group")
+        .prefetch_related(Prefetch("children", queryset=children))
+        .order_by("name")
+    )

@@ -63,3 +63,20 @@ def test_a_cursor_from_another_ordering_is_refused(client_for, admin_ada, eleven
     response = client.get(TICKETS, {"cursor": cursor, "ordering": "-created"})
     assert response.status_code == 400
     assert "cursor" in error(response)["fields"]
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["sideways~1~2", "after", "after~", "before~1", "after~2025-01-01T00:00:00Z~1~2", "~1~2"],
+)
+def test_a_cursor_the_api_did_not_give_is_refused(client_for, admin_ada, eleven, cursor):
+    response = client_for(admin_ada).get(TICKETS, {"cursor": cursor})
+    assert response.status_code == 400
+    assert error(response)["code"] == "validation_error"
+    assert error(response)["fields"] == {"cursor": ["This cursor is not valid for this list."]}
+
+
+def test_an_empty_cursor_is_the_first_page(client_for, admin_ada, eleven):
+    body = client_for(admin_ada).get(TICKETS, {"cursor": "", "page_size": 4}).json()
+    assert len(body["results"]) == 4
+    assert body["previous"] is None

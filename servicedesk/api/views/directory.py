@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from servicedesk.accounts.models import SupportGroup, User
-from servicedesk.api.selectors import category_tree, groups_for, users_for
+from servicedesk.accounts.selectors import groups_for, users_for
 from servicedesk.api.serializers.directory import (
     CategoryOutput,
     GroupBrief,
@@ -17,6 +17,7 @@ from servicedesk.api.serializers.directory import (
 from servicedesk.api.views.common import ReadOnlyViewSet
 from servicedesk.api.views.tickets import ERROR
 from servicedesk.tickets.models import Category
+from servicedesk.tickets.selectors import category_tree
 
 
 class UserViewSet(ReadOnlyViewSet):

@@ -9,7 +9,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from servicedesk.api.idempotency import idempotent
-from servicedesk.api.selectors import COUNT_COLUMNS, ticket_counts
 from servicedesk.api.serializers.tickets import (
     AcceptInput,
     CountsOutput,
@@ -23,7 +22,13 @@ from servicedesk.api.views.common import NUMBER_PATTERN, ApiViewSet, etag, expec
 from servicedesk.tickets.choices import Channel
 from servicedesk.tickets.filters import TicketFilter
 from servicedesk.tickets.models import Ticket
-from servicedesk.tickets.selectors import ticket_get, ticket_list, visible_tickets
+from servicedesk.tickets.selectors import (
+    COUNT_COLUMNS,
+    ticket_counts,
+    ticket_get,
+    ticket_list,
+    visible_tickets,
+)
 from servicedesk.tickets.services import (
     ticket_accept_resolution,
     ticket_create,
