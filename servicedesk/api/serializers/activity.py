@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from servicedesk.accounts.models import User
-from servicedesk.api.serializers.common import Ref, StrictInput, choices_of, enum_field
+from servicedesk.api.serializers.common import IdRef, Ref, StrictInput, choices_of, enum_field
 from servicedesk.api.serializers.tickets import TEXT_MAX
 from servicedesk.core.errors import NotFound
 from servicedesk.tickets.choices import Channel, EventKind, LinkKind, State
@@ -116,4 +116,4 @@ class LinkInput(StrictInput):
 
 
 class WatcherInput(StrictInput):
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    user = IdRef(queryset=User.objects.filter(is_active=True))

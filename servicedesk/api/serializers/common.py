@@ -17,6 +17,27 @@ class Ref(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
+ID_MAX = 2**63 - 1
+
+
+class IdRef(serializers.PrimaryKeyRelatedField):
+    """A related record named by its integer id; anything else is refused before any query."""
+
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "incorrect_type": "Give the id as a whole number, not {data_type}.",
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data.isascii() and data.strip().isdigit():
+            data = int(data)
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= data <= ID_MAX:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
 class StrictInput(serializers.Serializer):
     """Input that refuses fields it does not know instead of silently dropping them."""
 

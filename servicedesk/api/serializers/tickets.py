@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from servicedesk.accounts.models import SupportGroup, User
 from servicedesk.api.serializers.common import (
+    IdRef,
     JSONObjectField,
     Ref,
     StrictInput,
@@ -64,7 +65,7 @@ class TicketOutput(serializers.ModelSerializer):
 
 
 def _ref(queryset, **kwargs) -> serializers.PrimaryKeyRelatedField:
-    return serializers.PrimaryKeyRelatedField(queryset=queryset, **kwargs)
+    return IdRef(queryset=queryset, **kwargs)
 
 
 def _optional_ref(queryset) -> serializers.PrimaryKeyRelatedField:

@@ -404,3 +404,16 @@ def test_if_match_forms_that_name_the_current_version_apply(
     )
     assert response.status_code == 200
     assert response["ETag"] == '"2"'
+
+
+@pytest.mark.parametrize(
+    "value", ["1e400", "1.9", "true", '"²"', '"abc"', "-1", str(2**70), "[1]", '{"id": 1}']
+)
+def test_a_related_id_that_is_not_a_whole_number_is_a_400(client_for, agent_l1_lee, value):
+    body = '{"title": "Scanner offline", "category": ' + value + "}"
+    response = client_for(agent_l1_lee).post(
+        "/api/v1/tickets/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "category" in response.json()["error"]["fields"]
+    assert not Ticket.objects.exists()

@@ -51,7 +51,7 @@ class Command(BaseCommand):
         expires_at = None
         if expires_days is not None:
             days = expires_days.strip()
-            if not days.isdigit() or not 1 <= int(days) <= EXPIRES_DAYS_MAX:
+            if not (days.isascii() and days.isdigit()) or not 1 <= int(days) <= EXPIRES_DAYS_MAX:
                 raise _usage_error(
                     f"--expires-days must be a whole number from 1 to {EXPIRES_DAYS_MAX}."
                 )
