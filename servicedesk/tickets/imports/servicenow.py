@@ -1,26 +1,26 @@
 """Read a ServiceNow incident event log into dataclasses; no database is touched here.
 
 The log (``incident_event_log.csv``, alone or in a zip) has one row per update of an incident.
-``open_log`` opens the file, ``parse_log`` reads its rows into ``Incident`` objects whose
-``Update`` s are in ``sys_mod_count`` order (rows it cannot read are listed with their line
-number), and ``replay`` walks one incident into ``Step`` s: the ticket's readable fields after each
-update and what changed against the update before. ``servicenow_write`` stores the result in
-bulk rather than through ``ticket_create``: an import replays history, so it records what
-happened in the source instead of enforcing today's transitions.
+``servicenow_file.open_log`` opens the file, ``parse_log`` reads its rows into ``Incident``
+objects whose ``Update`` s are in ``sys_mod_count`` order (rows it cannot read are listed with
+their line number), and ``replay`` walks one incident into ``Step`` s: the ticket's readable
+fields after each update and what changed against the update before. ``servicenow_write``
+stores the result in bulk rather than through ``ticket_create``: an import replays history, so
+it records what happened in the source instead of enforcing today's transitions.
+
+Every value is checked here, against the limits of the columns it ends up in, so that the
+writer meets nothing the database could refuse: a row with a value out of range is reported
+and skipped. Text holding control characters is refused rather than cleaned (PostgreSQL
+refuses NUL, and a name cleaned by guess could merge two people).
 """
 
-import csv
-import io
 import re
-import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import lru_cache
 from hashlib import sha1
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from django.utils.text import slugify
 
@@ -31,6 +31,12 @@ from servicedesk.tickets.choices import (
     Priority,
     ResolutionCode,
     State,
+)
+from servicedesk.tickets.imports.servicenow_file import (
+    LineSource,
+    LogUnreadable,
+    csv_lines,
+    shown,
 )
 
 SOURCE = "servicenow"
@@ -43,8 +49,16 @@ TIME_PATTERN = re.compile(
 )  # 29/2/2016 01:16
 NAME_MAX = 200
 REF_MAX = 64
-NUMBER_MAX = 20
-INCIDENT_NUMBER = re.compile(r"INC(\d+)")
+FIELD_MAX = 10_000  # characters; the real log's longest field has 23
+# Our numbers and the API's routes take INC and at most 17 digits; ten leave room for the
+# sequence to count on after the highest imported serial.
+INCIDENT_NUMBER = re.compile(r"INC([0-9]{1,10})")
+COUNT_MAX = 1_000_000
+YEARS = range(1900, 3000)  # far inside what datetime and the databases can store in UTC
+# Line breaks and other C0/C1 controls. str.isprintable() finds these first, fast; it also
+# fails on no-break spaces and the like, which names may hold.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 COLUMNS = (
     "number", "incident_state", "active", "reassignment_count", "reopen_count", "sys_mod_count",
@@ -111,10 +125,6 @@ _PRIORITIES = {label: value for value, label in Priority.choices} | {
     str(v): v for v in Priority.values
 }
 _BOOLEANS = {"true": True, "false": False}
-
-
-class LogUnreadable(Exception):
-    """The file is missing or is not a ServiceNow incident event log."""
 
 
 class RowUnreadable(ValueError):
@@ -207,70 +217,32 @@ class Step:
 # ---- reading the file ------------------------------------------------------------------------
 
 
-@contextmanager
-def open_log(path: Path) -> Iterator[TextIO]:
-    """Open the log as text, from the bare CSV or from the first CSV inside a zip."""
-    if not path.is_file():
-        raise LogUnreadable(f"{path}: no such file")
-    if not zipfile.is_zipfile(path):
-        try:
-            stream = path.open(encoding="utf-8-sig", newline="")
-        except OSError as exc:
-            raise LogUnreadable(f"{path}: {exc.strerror}") from exc
-        with stream:
-            yield stream
-        return
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise LogUnreadable(f"{path}: not a readable zip file ({exc})") from exc
-    with archive:
-        members = [
-            name
-            for name in archive.namelist()
-            if name.lower().endswith(".csv") and not name.startswith("__MACOSX/")
-        ]
-        if not members:
-            raise LogUnreadable(f"{path}: the zip holds no .csv file")
-        with archive.open(members[0]) as raw:
-            yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+def parse_log(stream: LineSource, *, tz: tzinfo) -> ParsedLog:
+    """Read every row; unreadable rows are listed, not fatal. Local times are read in ``tz``.
 
-
-def parse_log(stream: TextIO, *, tz: tzinfo) -> ParsedLog:
-    """Read every row; unreadable rows are listed, not fatal. Local times are read in ``tz``."""
-    try:
-        return _parse(stream, tz)
-    except UnicodeDecodeError as exc:
-        raise LogUnreadable(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except csv.Error as exc:
-        raise LogUnreadable(f"not a readable CSV file ({exc})") from exc
-
-
-def _parse(stream: TextIO, tz: tzinfo) -> ParsedLog:
-    reader = csv.reader(stream)
-    header = [name.strip() for name in next(reader, [])]
-    missing = [name for name in COLUMNS if name not in header]
-    if missing:
-        shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
-        raise LogUnreadable(
-            f"not a ServiceNow incident event log: missing column(s) {shown}"
-            if header
-            else "the file is empty"
-        )
+    Raises LogUnreadable when the file as a whole cannot be read: no header, a header without
+    the log's columns or naming one twice, a damaged zip member.
+    """
+    lines = csv_lines(stream)
+    header = _header(lines)
+    width = len(header)
     log = ParsedLog(incidents=[])
     by_number: dict[str, list[Update]] = {}
-    for values in reader:
-        if not values:
-            continue
+    for line, values, reason in lines:
         log.rows += 1
-        line = reader.line_num
-        if len(values) != len(header):
+        if values is None:
+            log.problems.append(RowProblem(line, reason or "unreadable"))
+            continue
+        if len(values) != width:
             log.problems.append(
-                RowProblem(line, f"{len(values)} columns where the header has {len(header)}")
+                RowProblem(line, f"{len(values)} columns where the header has {width}")
             )
             continue
+        row = dict(zip(header, values, strict=True))
         try:
-            update = parse_row(dict(zip(header, values, strict=True)), line=line, tz=tz)
+            if max(map(len, values)) > FIELD_MAX:
+                _refuse_long_field(row)
+            update = parse_row(row, line=line, tz=tz)
         except RowUnreadable as exc:
             log.problems.append(RowProblem(line, str(exc)))
             continue
@@ -282,17 +254,41 @@ def _parse(stream: TextIO, tz: tzinfo) -> ParsedLog:
     return log
 
 
+def _header(lines: Iterator[tuple[int, list[str] | None, str | None]]) -> list[str]:
+    first = next(lines, None)
+    if first is None:
+        raise LogUnreadable("the file is empty")
+    line, values, reason = first
+    if values is None:
+        raise LogUnreadable(f"line {line}, the header: {reason}")
+    header = [name.strip() for name in values]
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        shown_missing = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise LogUnreadable(
+            f"not a ServiceNow incident event log: missing column(s) {shown_missing}"
+        )
+    # With a column twice, a row's value would silently come from the last of them.
+    twice = [name for name in COLUMNS if header.count(name) > 1]
+    if twice:
+        raise LogUnreadable(f"the header names column(s) {', '.join(twice)} more than once")
+    return header
+
+
+def _refuse_long_field(row: dict[str, str]) -> None:
+    column, value = max(row.items(), key=lambda item: len(item[1]))
+    raise RowUnreadable(f"{column} is {len(value):,} characters long, more than {FIELD_MAX:,}")
+
+
 # ---- reading one row -------------------------------------------------------------------------
 
 
 def parse_row(row: dict[str, str], *, line: int, tz: tzinfo) -> Update:
     """One row to an ``Update``; raises RowUnreadable naming the first bad column."""
-    number = _text(row, "number", NUMBER_MAX)
-    if number is None:
-        raise RowUnreadable("number is missing")
+    number = _number(row)
     source_state = row["incident_state"].strip()
     if source_state != UNKNOWN_STATE and source_state not in STATES:
-        raise RowUnreadable(f"incident_state {source_state!r} is not a known state")
+        raise RowUnreadable(f"incident_state {shown(source_state)} is not a known state")
     return Update(
         line=line,
         number=number,
@@ -334,10 +330,21 @@ def parse_row(row: dict[str, str], *, line: int, tz: tzinfo) -> Update:
     )
 
 
+def _number(row: dict[str, str]) -> str:
+    value = row["number"].strip()
+    if value in ("", MISSING):
+        raise RowUnreadable("number is missing")
+    if INCIDENT_NUMBER.fullmatch(value) is None:
+        raise RowUnreadable(f"number {shown(value)} is not INC followed by 1 to 10 digits")
+    return value
+
+
 def _text(row: dict[str, str], column: str, limit: int = NAME_MAX) -> str | None:
     value = row[column]
     if value == MISSING:
         return None
+    if not value.isprintable():
+        _refuse_control(column, value)
     # Names are kept as written inside (the corpus has "Opened by  8" with two spaces).
     value = value.strip()
     if value in ("", MISSING):
@@ -347,10 +354,22 @@ def _text(row: dict[str, str], column: str, limit: int = NAME_MAX) -> str | None
     return value
 
 
+def _refuse_control(column: str, value: str) -> None:
+    found = CONTROL.search(value)
+    if found is None:
+        return
+    char = found.group()
+    what = "a line break" if char in LINE_BREAKS else "a control character"
+    raise RowUnreadable(f"{column} holds {what} (U+{ord(char):04X})")
+
+
 def _count(row: dict[str, str], column: str) -> int:
     value = row[column].strip()
-    if not (value.isascii() and value.isdigit()):
-        raise RowUnreadable(f"{column} {value!r} is not a whole number")
+    # The length first: int() of thousands of digits is slow, and refused past 4,300.
+    if not (len(value) <= 7 and value.isascii() and value.isdigit()) or int(value) > COUNT_MAX:
+        raise RowUnreadable(
+            f"{column} {shown(value)} is not a whole number from 0 to {COUNT_MAX:,}"
+        )
     return int(value)
 
 
@@ -359,14 +378,14 @@ def _boolean(row: dict[str, str], column: str) -> bool | None:
     if value in ("", MISSING):
         return None
     if value not in _BOOLEANS:
-        raise RowUnreadable(f"{column} {row[column]!r} is not true or false")
+        raise RowUnreadable(f"{column} {shown(row[column])} is not true or false")
     return _BOOLEANS[value]
 
 
 def _level(row: dict[str, str], column: str, levels: dict[str, int]) -> int:
     value = row[column].strip()
     if value not in levels:
-        raise RowUnreadable(f"{column} {value!r} is not a known {column}")
+        raise RowUnreadable(f"{column} {shown(value)} is not a known {column}")
     return levels[value]
 
 
@@ -376,7 +395,11 @@ def _time(row: dict[str, str], column: str, tz: tzinfo) -> datetime | None:
         return None
     moment = _local_time(value, tz)
     if moment is None:
-        raise RowUnreadable(f"{column} {value!r} is not a day/month/year hours:minutes time")
+        raise RowUnreadable(f"{column} {shown(value)} is not a day/month/year hours:minutes time")
+    if moment.year not in YEARS:
+        raise RowUnreadable(
+            f"{column} {shown(value)} is not in the years {YEARS[0]} to {YEARS[-1]}"
+        )
     return moment
 
 
@@ -437,7 +460,7 @@ def priority_override_reason(update: Update) -> str:
 
 
 def incident_serial(number: str) -> int | None:
-    """The serial of an ``INC0000045`` style number, or None for another shape."""
+    """The serial of an ``INC0000045`` style number (at most ten digits), or None."""
     match = INCIDENT_NUMBER.fullmatch(number)
     return int(match.group(1)) if match else None
 

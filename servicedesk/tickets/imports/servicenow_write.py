@@ -4,9 +4,15 @@ This writes in bulk and does not go through ``ticket_create`` / ``ticket_update`
 history: it records what happened in the source, with the source's times, people, states and
 priorities, instead of enforcing today's transitions, priority matrix, assignment rules and
 clocks. People, groups and categories go in with ``bulk_create``, tickets and events with
-multi-row INSERTs (``imports.bulk``), 2,000 incidents per transaction. Each update becomes one
-TicketEvent (kind ``imported``, channel ``import``), so timelines and reports read imported
-tickets like any other.
+multi-row INSERTs (``imports.bulk``). Each update becomes one TicketEvent (kind ``imported``,
+channel ``import``), so timelines and reports read imported tickets like any other.
+
+The import runs in batches of 2,000 incidents, each in one transaction together with the
+people, groups, categories, CIs and number-sequence bump it needs: a batch that fails leaves
+nothing behind, the batches before it stay whole, and running the import again carries on.
+Batches rather than one transaction for the whole log keep SQLite's write lock short enough
+for the desk's own writes to wait for it. The values were all checked by the parser, so a
+failure here is the database's (disk full, connection lost), reported as ``ImportStopped``.
 
 Who the log names becomes a user once, by a username derived from the name (an existing user
 with that username is reused): callers as end users, everyone else as agents, with unusable
@@ -22,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 
 from servicedesk.accounts.choices import Role, Tier
@@ -79,6 +85,19 @@ class ImportSummary:
     seconds: float = 0.0
 
 
+class ImportStopped(Exception):
+    """A batch failed in the database; it was rolled back, the batches before it are kept."""
+
+    def __init__(self, *, done: int, total: int, cause: DatabaseError) -> None:
+        reason = " ".join(str(cause).split()) or type(cause).__name__
+        super().__init__(
+            f"the database refused the import ({reason}); {done} of {total} incidents were "
+            "imported before that batch, nothing of it was written; run the import again to "
+            "carry on"
+        )
+        self.done = done
+
+
 @dataclass(slots=True)
 class _Refs:
     """Ids of what the log names, by the name as written."""
@@ -99,23 +118,50 @@ def servicenow_import(
     """Write what ``parse_log`` read; ``progress(done, total)`` is called after each batch."""
     started = time.monotonic()
     summary = ImportSummary(rows_skipped=len(log.problems))
-    with transaction.atomic():
-        refs = _references(log.incidents, summary)
     source_numbers = {incident.number for incident in log.incidents}
+    highest = max((incident_serial(number) or 0 for number in source_numbers), default=0)
+    accounts = _accounts(log.incidents)
     done = _already_imported(source_numbers)
     pending = [incident for incident in log.incidents if incident.number not in done]
     summary.incidents_skipped = len(log.incidents) - len(pending)
-    numbers = _plan_numbers(pending, source_numbers)
-    summary.incidents_renumbered = len(numbers)
     for start in range(0, len(pending), batch):
         chunk = pending[start : start + batch]
-        with transaction.atomic():
-            summary.events_created += _write(chunk, refs, numbers)
-        summary.incidents_created += len(chunk)
+        # Counted apart and added only once the batch is committed: a failed one counts nothing.
+        counts = ImportSummary()
+        try:
+            with transaction.atomic():
+                refs = _references(chunk, accounts, counts)
+                numbers = _plan_numbers(chunk, source_numbers, highest)
+                counts.events_created = _write(chunk, refs, numbers)
+        except DatabaseError as exc:
+            raise ImportStopped(
+                done=summary.incidents_created, total=len(pending), cause=exc
+            ) from exc
+        counts.incidents_created = len(chunk)
+        counts.incidents_renumbered = len(numbers)
+        _add(summary, counts)
         if progress is not None:
             progress(summary.incidents_created, len(pending))
     summary.seconds = time.monotonic() - started
     return summary
+
+
+_COUNTED = (
+    "incidents_created",
+    "incidents_renumbered",
+    "events_created",
+    "users_created",
+    "groups_created",
+    "memberships_created",
+    "categories_created",
+    "subcategories_created",
+    "configuration_items_created",
+)
+
+
+def _add(summary: ImportSummary, counts: ImportSummary) -> None:
+    for name in _COUNTED:
+        setattr(summary, name, getattr(summary, name) + getattr(counts, name))
 
 
 def _chunks(items: Sequence, size: int = _QUERY_CHUNK) -> Iterator[Sequence]:
@@ -131,9 +177,11 @@ def _updates(incidents: Iterable[Incident]):
 # ---- people, groups, categories, CIs ---------------------------------------------------------
 
 
-def _references(incidents: list[Incident], summary: ImportSummary) -> _Refs:
+def _references(
+    incidents: list[Incident], accounts: dict[str, tuple[str, str]], summary: ImportSummary
+) -> _Refs:
     refs = _Refs()
-    refs.users = _ensure_users(incidents, summary)
+    refs.users = _ensure_users(incidents, accounts, summary)
     refs.groups = _ensure_groups(incidents, summary)
     refs.categories, refs.subcategories = _ensure_categories(incidents, summary)
     refs.cis = _ensure_cis(incidents, summary)
@@ -152,26 +200,40 @@ def _roles(incidents: list[Incident]) -> dict[str, str]:
     return roles
 
 
-def _ensure_users(incidents: list[Incident], summary: ImportSummary) -> dict[str, int]:
-    roles = _roles(incidents)
+def _accounts(incidents: list[Incident]) -> dict[str, tuple[str, str]]:
+    """username -> (name as first written, role), over the whole log: someone who calls in
+    one batch and works tickets in another is an agent from the start."""
     # Two spellings can give one username ("Opened by  8", "Opened by 8"): one account.
-    wanted: dict[str, tuple[str, str]] = {}
-    for name, role in roles.items():
+    accounts: dict[str, tuple[str, str]] = {}
+    for name, role in _roles(incidents).items():
         username = username_for(name)
-        shown, known = wanted.get(username, (name, role))
-        wanted[username] = (shown, Role.AGENT if Role.AGENT in (role, known) else role)
+        shown, known = accounts.get(username, (name, role))
+        accounts[username] = (shown, Role.AGENT if Role.AGENT in (role, known) else role)
+    return accounts
+
+
+def _ensure_users(
+    incidents: list[Incident], accounts: dict[str, tuple[str, str]], summary: ImportSummary
+) -> dict[str, int]:
+    names = _roles(incidents)
+    wanted = sorted({username_for(name) for name in names})
     ids: dict[str, int] = {}
-    for chunk in _chunks(list(wanted)):
+    for chunk in _chunks(wanted):
         ids.update(User.objects.filter(username__in=chunk).values_list("username", "id"))
     new = [
-        User(username=username, display_name=shown, role=role, password=_unusable_password())
-        for username, (shown, role) in wanted.items()
+        User(
+            username=username,
+            display_name=accounts[username][0],
+            role=accounts[username][1],
+            password=_unusable_password(),
+        )
+        for username in wanted
         if username not in ids
     ]
     User.objects.bulk_create(new, batch_size=500)
     ids.update((user.username, user.pk) for user in new)
     summary.users_created = len(new)
-    return {name: ids[username_for(name)] for name in roles}
+    return {name: ids[username_for(name)] for name in names}
 
 
 def _unusable_password() -> str:
@@ -267,24 +329,23 @@ def _already_imported(numbers: set[str]) -> set[str]:
     return found
 
 
-def _plan_numbers(pending: list[Incident], source_numbers: set[str]) -> dict[str, str]:
+def _plan_numbers(chunk: list[Incident], source_numbers: set[str], highest: int) -> dict[str, str]:
     """Bump the incident sequence past the log's numbers; new numbers for those already taken.
 
-    The bump comes first so that neither a fresh number given here nor one that ticket_create
-    gives while the import runs can collide with a number still to be imported.
+    The bump (to the highest serial of the whole log, at most ten digits) comes first so that
+    neither a fresh number given here nor one that ticket_create gives while the import runs
+    can collide with a number still to be imported. It is part of the batch's transaction.
     """
-    highest = max((incident_serial(number) or 0 for number in source_numbers), default=0)
-    with transaction.atomic():
-        NumberSequence.objects.get_or_create(kind=Kind.INCIDENT)
-        NumberSequence.objects.filter(kind=Kind.INCIDENT, last__lt=highest).update(last=highest)
-        taken: set[str] = set()
-        for chunk in _chunks([incident.number for incident in pending]):
-            taken.update(Ticket.objects.filter(number__in=chunk).values_list("number", flat=True))
-        return {
-            incident.number: _fresh_number(source_numbers)
-            for incident in pending
-            if incident.number in taken
-        }
+    NumberSequence.objects.get_or_create(kind=Kind.INCIDENT)
+    NumberSequence.objects.filter(kind=Kind.INCIDENT, last__lt=highest).update(last=highest)
+    taken: set[str] = set()
+    for part in _chunks([incident.number for incident in chunk]):
+        taken.update(Ticket.objects.filter(number__in=part).values_list("number", flat=True))
+    return {
+        incident.number: _fresh_number(source_numbers)
+        for incident in chunk
+        if incident.number in taken
+    }
 
 
 def _fresh_number(source_numbers: set[str]) -> str:

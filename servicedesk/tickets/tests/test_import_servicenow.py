@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import subprocess
 import sys
 import zipfile
@@ -11,20 +12,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError
 from django.db.models import Count
 
 from servicedesk.accounts.choices import Role, Tier
 from servicedesk.accounts.models import Membership, SupportGroup, User
 from servicedesk.tickets.choices import Channel, EventKind, State
+from servicedesk.tickets.imports import servicenow_write
 from servicedesk.tickets.imports.servicenow import (
     COLUMNS,
-    LogUnreadable,
     RowUnreadable,
-    open_log,
     parse_log,
     parse_row,
     replay,
 )
+from servicedesk.tickets.imports.servicenow_file import LogUnreadable, open_log
+from servicedesk.tickets.imports.servicenow_write import ImportStopped, servicenow_import
 from servicedesk.tickets.models import (
     Category,
     ConfigurationItem,
@@ -102,14 +105,16 @@ def test_replay_keeps_the_previous_state_for_minus_100():
     }
 
 
+REAL_LINE = (
+    "INC0000045,New,true,0,0,0,true,Caller 2403,Opened by  8,29/2/2016 01:16,Created by 6,"
+    "29/2/2016 01:23,Updated by 21,29/2/2016 01:23,Phone,Location 143,Category 55,"
+    "Subcategory 170,Symptom 72,?,2 - Medium,2 - Medium,3 - Moderate,Group 56,?,true,false,"
+    "Do Not Notify,?,?,?,?,code 5,Resolved by 149,29/2/2016 11:29,5/3/2016 12:00"
+)
+
+
 def _row(**overrides: str) -> dict[str, str]:
-    line = (
-        "INC0000045,New,true,0,0,0,true,Caller 2403,Opened by  8,29/2/2016 01:16,Created by 6,"
-        "29/2/2016 01:23,Updated by 21,29/2/2016 01:23,Phone,Location 143,Category 55,"
-        "Subcategory 170,Symptom 72,?,2 - Medium,2 - Medium,3 - Moderate,Group 56,?,true,false,"
-        "Do Not Notify,?,?,?,?,code 5,Resolved by 149,29/2/2016 11:29,5/3/2016 12:00"
-    )
-    row = dict(zip(COLUMNS, next(csv.reader([line])), strict=True))
+    row = dict(zip(COLUMNS, next(csv.reader([REAL_LINE])), strict=True))
     return row | overrides
 
 
@@ -129,7 +134,7 @@ def test_parse_row_reads_a_real_row():
     ("column", "value", "reason"),
     [
         ("incident_state", "Pending", "incident_state 'Pending' is not a known state"),
-        ("reopen_count", "-1", "reopen_count '-1' is not a whole number"),
+        ("reopen_count", "-1", "reopen_count '-1' is not a whole number from 0 to 1,000,000"),
         ("made_sla", "yes", "made_sla 'yes' is not true or false"),
         ("urgency", "0 - None", "urgency '0 - None' is not a known urgency"),
         ("priority", "5 - Planning", "priority '5 - Planning' is not a known priority"),
@@ -157,12 +162,15 @@ def test_a_file_without_the_log_columns_is_refused(tmp_path):
     )
 
 
-def test_a_file_that_is_not_utf8_text_is_refused(tmp_path):
+def test_a_file_whose_header_is_not_utf8_text_is_refused(tmp_path):
     path = tmp_path / "log.csv"
-    path.write_bytes(HEADER.encode() + b"\nINC0000001,\xff\xfe\n")
+    path.write_bytes(HEADER.encode("utf-16") + b"\n")
 
-    with open_log(path) as stream, pytest.raises(LogUnreadable, match="not UTF-8 text"):
+    with open_log(path) as stream, pytest.raises(LogUnreadable) as caught:
         parse_log(stream, tz=UTC)
+    assert str(caught.value) == (
+        "line 1, the header: not UTF-8 text (byte 0xff at byte 1 of the line)"
+    )
 
 
 def test_a_zip_without_a_csv_is_refused(tmp_path):
@@ -170,8 +178,9 @@ def test_a_zip_without_a_csv_is_refused(tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("README.md", "nothing here")
 
-    with pytest.raises(LogUnreadable, match="the zip holds no .csv file"), open_log(path):
+    with pytest.raises(LogUnreadable) as caught, open_log(path):
         pass
+    assert str(caught.value) == "the zip holds no .csv file (it holds 'README.md')"
 
 
 # ---- the command on the small log ------------------------------------------------------------
@@ -413,6 +422,434 @@ def test_the_cli_says_one_line_and_exits_2_for_a_missing_file(tmp_path):
         f"CommandError: {tmp_path / 'absent.csv'}: no such file"
     ]
     assert done.stdout == ""
+
+
+# ---- hostile files -----------------------------------------------------------------------------
+
+NOT_OUR_NUMBER = "is not INC followed by 1 to 10 digits"
+UNBALANCED = (
+    "unbalanced quote: a quoted field does not end on its line "
+    "(the log's fields hold no line breaks)"
+)
+
+
+def log_line(**overrides: str) -> str:
+    """A row of the real log with some columns replaced, written without quoting."""
+    return ",".join(_row(**overrides).values())
+
+
+def numbered(count: int) -> list[str]:
+    return [log_line(number=f"INC{n:07d}") for n in range(1, count + 1)]
+
+
+def write_log(path: Path, *lines: str | bytes, header: str = HEADER, end: bytes = b"\n") -> Path:
+    encoded = [line if isinstance(line, bytes) else line.encode() for line in (header, *lines)]
+    path.write_bytes(end.join(encoded) + end)
+    return path
+
+
+def zip_of(path: Path, members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", compression=compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def parse_file(path: Path):
+    with open_log(path) as stream:
+        return parse_log(stream, tz=UTC)
+
+
+def problems_in(path: Path) -> list[tuple[int, str]]:
+    return [(problem.line, problem.reason) for problem in parse_file(path).problems]
+
+
+def refused(path: Path) -> str:
+    """The one line a file the command cannot read at all ends with (exit code 2)."""
+    with pytest.raises(CommandError) as caught:
+        run_import(path)
+    assert caught.value.returncode == 2
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def database_state() -> list:
+    models = (Ticket, TicketEvent, User, SupportGroup, Membership, Category, ConfigurationItem)
+    return [m.objects.count() for m in models] + list(NumberSequence.objects.values_list())
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["INC99999999999999999", "INC12345678901", "INC", "inc0000001", "REQ0000001", "INC٠١٢",
+     "INC 12", "INC12\x00"],
+)  # fmt: skip
+def test_parse_row_refuses_a_number_outside_our_numbering(number):
+    with pytest.raises(RowUnreadable) as caught:
+        parse_row(_row(number=number), line=2, tz=UTC)
+    assert str(caught.value) == f"number {number!r} {NOT_OUR_NUMBER}"
+
+
+@pytest.mark.django_db
+def test_a_serial_too_long_for_our_numbers_is_skipped_and_never_bumps_the_sequence(
+    tmp_path, requester_ann
+):
+    path = write_log(
+        tmp_path / "log.csv",
+        log_line(number="INC99999999999999999"),
+        log_line(number="INC9999999999"),
+    )
+
+    out, err = run_import(path)
+
+    assert f"log.csv line 2: number 'INC99999999999999999' {NOT_OUR_NUMBER}; row skipped" in err
+    assert list(Ticket.objects.values_list("number", flat=True)) == ["INC9999999999"]
+    assert NumberSequence.objects.get(kind="incident").last == 9_999_999_999
+    # The desk counts on from the highest ten-digit serial and stays within the 20 characters
+    # of Ticket.number and the API's route pattern (three letters, at most 17 digits).
+    desk_ticket = make_ticket(requester=requester_ann)
+    assert desk_ticket.number == "INC10000000000"
+    assert re.fullmatch("[A-Za-z]{3}[0-9]{1,17}", desk_ticket.number)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "shown"),
+    [
+        ("reassignment_count", "9" * 30, repr("9" * 30)),
+        ("reopen_count", "9" * 5000, f"{'9' * 40!r}... (5,000 characters)"),
+        ("sys_mod_count", "1000001", "'1000001'"),
+        ("reassignment_count", "１２", "'１２'"),
+        ("sys_mod_count", "", "''"),
+    ],
+)
+def test_parse_row_refuses_counts_out_of_range(column, value, shown):
+    with pytest.raises(RowUnreadable) as caught:
+        parse_row(_row(**{column: value}), line=2, tz=UTC)
+    assert str(caught.value) == f"{column} {shown} is not a whole number from 0 to 1,000,000"
+
+
+def test_parse_row_takes_counts_up_to_a_million():
+    update = parse_row(_row(reassignment_count="1000000", sys_mod_count="0000007"), line=2, tz=UTC)
+    assert (update.reassignment_count, update.mod_count) == (1_000_000, 7)
+
+
+def test_parse_row_refuses_years_the_database_cannot_store():
+    with pytest.raises(RowUnreadable) as caught:
+        parse_row(_row(opened_at="1/1/0001 00:30"), line=2, tz=ZoneInfo("Europe/Zurich"))
+    assert str(caught.value) == "opened_at '1/1/0001 00:30' is not in the years 1900 to 2999"
+
+
+@pytest.mark.django_db
+def test_huge_counts_skip_their_rows_and_the_rest_is_imported(tmp_path):
+    first, second, third = numbered(3)
+    path = write_log(
+        tmp_path / "log.csv",
+        log_line(number="INC0000001", reassignment_count="9" * 30),
+        log_line(number="INC0000002", reopen_count="9" * 5000),
+        third,
+    )
+
+    out, err = run_import(path)
+
+    assert "log.csv line 2: reassignment_count '999999999999999999999999999999' is not" in err
+    assert "log.csv line 3: reopen_count '9999999999999999999999999999999999999999'..." in err
+    assert list(Ticket.objects.values_list("number", flat=True)) == ["INC0000003"]
+    assert "rows skipped as unreadable: 2\n" in out
+
+
+@pytest.mark.django_db
+def test_a_failure_in_the_writer_leaves_the_database_as_it_was(monkeypatch, requester_ann):
+    make_ticket(requester=requester_ann)  # INC0000001: the import must renumber its own
+    before = database_state()
+    real_insert = servicenow_write.insert_rows
+
+    def insert_then_fail(model, rows):
+        if model is TicketEvent:  # tickets, people, groups and the sequence are written by now
+            raise DatabaseError("disk I/O error")
+        real_insert(model, rows)
+
+    monkeypatch.setattr(servicenow_write, "insert_rows", insert_then_fail)
+
+    with pytest.raises(CommandError) as caught:
+        run_import(SMALL)
+
+    assert caught.value.returncode == 1
+    assert str(caught.value) == (
+        "the database refused the import (disk I/O error); 0 of 4 incidents were imported "
+        "before that batch, nothing of it was written; run the import again to carry on"
+    )
+    assert database_state() == before
+    assert NumberSequence.objects.get(kind="incident").last == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_batch_keeps_the_batches_before_it_whole_and_a_rerun_carries_on(monkeypatch):
+    log = parse_small()
+    real_insert = servicenow_write.insert_rows
+    event_batches = []
+
+    def fail_second_batch(model, rows):
+        if model is TicketEvent:
+            event_batches.append(len(rows))
+            if len(event_batches) == 2:
+                raise DatabaseError("database is locked")
+        real_insert(model, rows)
+
+    monkeypatch.setattr(servicenow_write, "insert_rows", fail_second_batch)
+
+    with pytest.raises(ImportStopped) as caught:
+        servicenow_import(log=log, batch=2)
+
+    assert caught.value.done == 2
+    assert sorted(Ticket.objects.values_list("number", flat=True)) == [
+        "INC0000901", "INC0000902",
+    ]  # fmt: skip
+    assert TicketEvent.objects.count() == 11
+    # Only what the first batch names: INC0000903's caller and INC0000001's CI are not there.
+    assert not User.objects.filter(display_name="Unknown caller").exists()
+    assert ConfigurationItem.objects.count() == 0
+    assert NumberSequence.objects.get(kind="incident").last == 903
+
+    monkeypatch.undo()
+    summary = servicenow_import(log=log, batch=2)
+
+    assert (summary.incidents_created, summary.incidents_skipped) == (2, 2)
+    assert (Ticket.objects.count(), TicketEvent.objects.count()) == (4, 19)
+    assert User.objects.count() == 13
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_a_zip_member_with_damaged_bytes_exits_2_with_one_line(tmp_path, compression):
+    path = zip_of(tmp_path / "log.zip", {"incident_event_log.csv": SMALL.read_bytes()}, compression)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("incident_event_log.csv")
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    middle = start + info.compress_size // 2
+    data[middle : middle + 64] = bytes(64)
+    path.write_bytes(data)
+
+    message = refused(path)
+
+    assert message.startswith(f"{path}: 'incident_event_log.csv' in the zip is damaged (")
+    assert ("Bad CRC-32" in message) == (compression == zipfile.ZIP_STORED)
+    assert Ticket.objects.count() == User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_password_protected_zip_exits_2_with_one_line(tmp_path):
+    path = zip_of(tmp_path / "log.zip", {"incident_event_log.csv": SMALL.read_bytes()})
+    data = bytearray(path.read_bytes())
+    # zipfile cannot encrypt; an encrypted member is one whose headers carry flag bit 0.
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        data[data.index(signature) + flags_at] |= 1
+    path.write_bytes(data)
+
+    assert refused(path) == (
+        f"{path}: 'incident_event_log.csv' in the zip is password-protected; "
+        "extract it and import the CSV"
+    )
+
+
+@pytest.mark.django_db
+def test_a_truncated_zip_exits_2_saying_so(tmp_path):
+    path = zip_of(tmp_path / "log.zip", {"incident_event_log.csv": SMALL.read_bytes()})
+    path.write_bytes(path.read_bytes()[:-200])
+
+    assert refused(path) == (
+        f"{path}: not a readable zip file, it may be truncated or damaged (File is not a zip file)"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"notes.csv": b"a,b\n", "export/incident_event_log.csv": b"", "README.md": b"hi"},
+        {"README.md": b"hi", "servicenow_small.csv": b""},
+    ],
+)
+def test_a_zip_with_several_members_imports_the_log_by_name_or_the_only_csv(tmp_path, members):
+    members = {name: data or SMALL.read_bytes() for name, data in members.items()}
+    out, _ = run_import(zip_of(tmp_path / "log.zip", members))
+
+    assert "incidents created: 4\n" in out
+
+
+@pytest.mark.django_db
+def test_a_zip_with_several_csvs_none_named_like_the_log_exits_2_naming_them(tmp_path):
+    path = zip_of(tmp_path / "log.zip", {"a.csv": b"x\n", "b.csv": b"y\n", "c.txt": b""})
+
+    assert refused(path) == (
+        f"{path}: the zip holds several .csv files and none is named incident_event_log.csv: "
+        "'a.csv', 'b.csv'"
+    )
+
+
+@pytest.mark.corpus
+def test_real_log_fields_hold_no_line_breaks_or_quotes(corpus):
+    """What reading one row per line rests on."""
+    path = corpus / "servicenow" / "incident_event_log.csv.zip"
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read("incident_event_log.csv")
+    assert (data.count(b'"'), data.count(b"\r")) == (0, 0)
+    assert data.count(b"\n") == 119999
+
+
+@pytest.mark.django_db
+def test_an_unclosed_quote_spoils_only_its_own_line(tmp_path):
+    lines = numbered(12)
+    lines[1] = log_line(number="INC0000002", caller_id='"Caller 2')  # line 3 of 13
+    path = write_log(tmp_path / "log.csv", *lines)
+
+    out, err = run_import(path)
+
+    assert f"log.csv line 3: {UNBALANCED}; row skipped" in err
+    assert "rows skipped as unreadable: 1\n" in out
+    assert Ticket.objects.count() == 11
+    assert not Ticket.objects.filter(number="INC0000002").exists()
+
+
+def test_a_quoted_field_with_a_line_break_is_reported_where_it_starts(tmp_path):
+    first, second, third, fourth = numbered(4)
+    broken = log_line(number="INC0000002", caller_id='"Caller\n2"')
+    path = write_log(tmp_path / "log.csv", first, broken, third, fourth)
+
+    log = parse_file(path)
+
+    assert [(p.line, p.reason[:40]) for p in log.problems] == [
+        (3, UNBALANCED[:40]),
+        (4, "29 columns where the header has 36"),
+    ]
+    assert [i.number for i in log.incidents] == ["INC0000001", "INC0000003", "INC0000004"]
+    assert [u.line for i in log.incidents for u in i.updates] == [2, 5, 6]
+
+
+def test_well_quoted_fields_and_crlf_line_ends_are_read(tmp_path):
+    path = write_log(
+        tmp_path / "log.csv",
+        log_line(caller_id='"Caller, 7"'),
+        log_line(number="INC0000046", caller_id='"Caller ""8"""'),
+        end=b"\r\n",
+    )
+
+    log = parse_file(path)
+
+    assert log.problems == []
+    assert [i.updates[0].caller for i in log.incidents] == ["Caller, 7", 'Caller "8"']
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (log_line(caller_id='"Caller" 7'), "quotes out of place (',' expected after '\"')"),
+        (log_line(caller_id="Caller\r7"), "a carriage return inside the row (the log's fields "
+         "hold no line breaks)"),
+    ],
+)  # fmt: skip
+def test_other_broken_lines_are_reported(tmp_path, line, reason):
+    path = write_log(tmp_path / "log.csv", line, numbered(1)[0])
+
+    assert problems_in(path) == [(2, reason)]
+
+
+@pytest.mark.django_db
+def test_a_line_that_is_not_utf8_is_reported_and_skipped(tmp_path):
+    lines: list[str | bytes] = list(numbered(5))
+    latin1 = log_line(number="INC0000003", caller_id="Caller Müller").encode("latin-1")
+    lines[2] = latin1  # line 4
+    lines[4] = log_line(number="INC0000005", caller_id="Caller Müller")  # UTF-8 is fine
+    path = write_log(tmp_path / "log.csv", *lines)
+
+    out, err = run_import(path)
+
+    column = latin1.index(b"\xfc") + 1
+    assert f"log.csv line 4: not UTF-8 text (byte 0xfc at byte {column} of the line)" in err
+    assert sorted(Ticket.objects.values_list("number", flat=True)) == [
+        "INC0000001", "INC0000002", "INC0000004", "INC0000005",
+    ]  # fmt: skip
+    assert User.objects.get(display_name="Caller Müller").role == Role.END_USER
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + f"{HEADER}\n{REAL_LINE}\n".encode())
+
+    log = parse_file(path)
+
+    assert (log.rows, log.problems, log.incidents[0].number) == (1, [], "INC0000045")
+
+
+@pytest.mark.django_db
+def test_a_huge_field_skips_its_row_and_the_rest_is_imported(tmp_path):
+    first, second, third, fourth = numbered(4)
+    path = write_log(
+        tmp_path / "log.csv",
+        first,
+        log_line(number="INC0000002", u_symptom="x" * 200_000),
+        log_line(number="INC0000003", u_symptom=f'"{"x" * 200_000}"'),
+        "y" * 3_000_000,
+        fourth,
+    )
+
+    out, err = run_import(path)
+
+    assert err.splitlines()[:3] == [
+        "log.csv line 3: u_symptom is 200,000 characters long, more than 10,000; row skipped",
+        "log.csv line 4: a quoted field is longer than 131,072 characters; row skipped",
+        "log.csv line 5: the line is longer than 1,048,576 bytes; row skipped",
+    ]
+    assert sorted(Ticket.objects.values_list("number", flat=True)) == ["INC0000001", "INC0000004"]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "what"),
+    [
+        ("caller_id", "Caller\x00 7", "a control character (U+0000)"),
+        ("assignment_group", "Group\x1b[31m 5", "a control character (U+001B)"),
+        ("subcategory", "Sub\t5", "a control character (U+0009)"),
+        ("category", "Category\u20285", "a line break (U+2028)"),
+        ("opened_by", "Opened by 8\x0b", "a line break (U+000B)"),  # not stripped away
+    ],
+)
+def test_parse_row_refuses_control_characters_in_names(column, value, what):
+    with pytest.raises(RowUnreadable) as caught:
+        parse_row(_row(**{column: value}), line=2, tz=UTC)
+    assert str(caught.value) == f"{column} holds {what}"
+
+
+def test_parse_row_keeps_no_break_spaces_and_accents_in_names():
+    update = parse_row(_row(caller_id="Zoë\xa0Müller"), line=2, tz=UTC)
+    assert update.caller == "Zoë\xa0Müller"
+
+
+@pytest.mark.django_db
+def test_a_nul_in_a_group_name_skips_the_row_and_creates_no_group(tmp_path):
+    first, second = numbered(2)
+    path = write_log(tmp_path / "log.csv", log_line(assignment_group="Group\x005"), second)
+
+    out, err = run_import(path)
+
+    assert "log.csv line 2: assignment_group holds a control character (U+0000)" in err
+    assert list(SupportGroup.objects.values_list("name", flat=True)) == ["Group 56"]
+    assert list(Ticket.objects.values_list("number", flat=True)) == ["INC0000002"]
+
+
+@pytest.mark.django_db
+def test_a_header_naming_a_column_twice_exits_2(tmp_path):
+    path = write_log(tmp_path / "log.csv", f"{REAL_LINE},extra", header=f"{HEADER},number")
+
+    assert refused(path) == f"{path}: the header names column(s) number more than once"
+    assert Ticket.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_empty_file_exits_2(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"")
+
+    assert refused(path) == f"{path}: the file is empty"
 
 
 # ---- the real log ----------------------------------------------------------------------------

@@ -7,20 +7,22 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from servicedesk.tickets.imports.bulk import gc_paused
-from servicedesk.tickets.imports.servicenow import (
-    LogUnreadable,
-    ParsedLog,
-    open_log,
-    parse_log,
+from servicedesk.tickets.imports.servicenow import ParsedLog, parse_log
+from servicedesk.tickets.imports.servicenow_file import LogUnreadable, open_log
+from servicedesk.tickets.imports.servicenow_write import (
+    ImportStopped,
+    ImportSummary,
+    servicenow_import,
 )
-from servicedesk.tickets.imports.servicenow_write import ImportSummary, servicenow_import
 
 
 class Command(BaseCommand):
     help = (
         "Import a ServiceNow incident event log (incident_event_log.csv, bare or zipped): one "
         "ticket per incident, one imported event per update. Running it again skips incidents "
-        "already imported. Times are read in the desk's time zone (TIME_ZONE)."
+        "already imported. Times are read in the desk's time zone (TIME_ZONE). A row it cannot "
+        "read is reported on stderr with its line number and skipped; a file it cannot read "
+        "exits with 2, a database failure with 1 (the batch it hit is rolled back)."
     )
 
     def add_arguments(self, parser):
@@ -35,9 +37,12 @@ class Command(BaseCommand):
                     f"read {log.rows} rows of {len(log.incidents)} incidents "
                     f"in {time.monotonic() - started:.1f}s"
                 )
-            summary = servicenow_import(
-                log=log, progress=self._progress if verbosity >= 1 else None
-            )
+            try:
+                summary = servicenow_import(
+                    log=log, progress=self._progress if verbosity >= 1 else None
+                )
+            except ImportStopped as exc:
+                raise CommandError(str(exc), returncode=1) from exc
         self.stdout.write(_report(path, summary, time.monotonic() - started))
 
     def _read(self, path: Path) -> ParsedLog:
@@ -45,7 +50,7 @@ class Command(BaseCommand):
             with open_log(path) as stream:
                 log = parse_log(stream, tz=timezone.get_default_timezone())
         except LogUnreadable as exc:
-            raise CommandError(str(exc), returncode=2) from exc
+            raise CommandError(f"{path}: {exc}", returncode=2) from exc
         for problem in log.problems:
             self.stderr.write(f"{path.name} line {problem.line}: {problem.reason}; row skipped")
         return log
