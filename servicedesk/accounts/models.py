@@ -57,6 +57,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # The admin role is the desk's administrator: the admin site and everything in it.
+        if self.role == Role.ADMIN:
+            self.is_staff = self.is_superuser = True
+        super().save(*args, **kwargs)
+
     @property
     def name(self) -> str:
         return self.display_name or self.get_full_name() or self.username

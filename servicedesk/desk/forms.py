@@ -1,5 +1,6 @@
 """Forms of the desk. They parse input; the ticket services decide what is allowed."""
 
+import json
 from typing import Any
 
 from django import forms
@@ -8,6 +9,7 @@ from django.db.models import Q
 from servicedesk.accounts.models import SupportGroup, User
 from servicedesk.accounts.selectors import agents
 from servicedesk.core.errors import ServiceError
+from servicedesk.desk.selectors import active_members, own_group_ids
 from servicedesk.tickets.choices import (
     INTAKE_CHANNELS,
     TRANSITIONS,
@@ -40,14 +42,77 @@ class MultipleFileField(forms.FileField):
 
 
 class ServiceErrorsMixin:
-    """Put a ServiceError's field messages on the fields they name, the rest on the form."""
+    """Show each message of a ServiceError once: under the field it names, else above the form.
+
+    A service names the first bad field in its message as well ("assignee: X is not a member
+    of Y"), which suits an API client; a form that shows the field's message under the field
+    would only repeat it, with a column name, at the top.
+    """
 
     def add_service_error(self, error: ServiceError) -> None:
-        # The message says what went wrong as a whole; field messages say where.
-        self.add_error(None, error.message)  # type: ignore[attr-defined]
+        placed: list[str] = []
+        banner: list[str] = []
         for field, messages in error.fields.items():
             if field in self.fields:  # type: ignore[attr-defined]
                 self.add_error(field, messages)  # type: ignore[attr-defined]
+                placed.extend(messages)
+        summary = _without_field_name(error)
+        if summary not in placed:
+            banner.append(summary)
+        for field, messages in error.fields.items():
+            if field not in self.fields:  # type: ignore[attr-defined]
+                banner.extend(m for m in messages if m not in banner)
+        for message in banner:
+            self.add_error(None, message)  # type: ignore[attr-defined]
+
+
+def _without_field_name(error: ServiceError) -> str:
+    for field, messages in error.fields.items():
+        prefix = f"{field}: "
+        if error.message.startswith(prefix) and error.message[len(prefix) :] in messages:
+            return error.message[len(prefix) :]
+    return error.message
+
+
+class AssigneeByGroupMixin:
+    """The assignee drop-down offers the active members of the group chosen in the same form.
+
+    The field itself accepts any active agent: the services decide who may be assigned where and
+    say so clearly; the drop-down only stops inviting the mistake. The page's script offers
+    another group's members when the group changes, from the map in ``data-group-members``.
+    """
+
+    def _offer_assignees(
+        self, *, groups: list[SupportGroup], members: dict[str, list[User]], default: str
+    ) -> None:
+        fields = self.fields  # type: ignore[attr-defined]
+        fields["assignment_group"].widget.choices = [
+            ("", fields["assignment_group"].empty_label),
+            *((g.pk, g.name) for g in groups),
+        ]
+        # Each agent's name once, as [id, name] pairs: an attribute escapes every quote, and an
+        # import can bring a thousand agents.
+        names = {u.pk: u.name for users in members.values() for u in users}
+        group_map = {key: [u.pk for u in users] for key, users in members.items()}
+        assignee = fields["assignee"]
+        assignee.widget.attrs["data-group-members"] = json.dumps(
+            {"names": list(names.items()), "groups": group_map},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        chosen = self["assignment_group"].value()  # type: ignore[index]
+        key = "" if chosen in (None, "") else str(chosen)
+        shown = members.get(key, members.get(default, []))
+        self._offered = {u.pk for u in shown}
+        assignee.widget.choices = [("", assignee.empty_label), *((u.pk, u.name) for u in shown)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()  # type: ignore[misc]
+        # Keep the agent's pick in the drop-down when the form comes back with an error.
+        picked = data.get("assignee")
+        if picked is not None and picked.pk not in getattr(self, "_offered", ()):
+            self.fields["assignee"].widget.choices.append((picked.pk, picked.name))  # type: ignore[attr-defined]
+        return data
 
 
 def _groups(current: int | None = None):
@@ -71,7 +136,7 @@ def _setup_categories(form: forms.Form, category_id: int | None, sub_id: int | N
     form.fields["subcategory"].widget.choices = [("", "—"), *grouped.items()]
 
 
-class TicketEditForm(ServiceErrorsMixin, forms.Form):
+class TicketEditForm(ServiceErrorsMixin, AssigneeByGroupMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     state = forms.ChoiceField(choices=State.choices)
     impact = forms.TypedChoiceField(choices=Impact.choices, coerce=int)
@@ -114,9 +179,16 @@ class TicketEditForm(ServiceErrorsMixin, forms.Form):
         }
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["assignment_group"].queryset = _groups(ticket.assignment_group_id)
-        self.fields["assignee"].queryset = (
-            agents() | User.objects.filter(pk=ticket.assignee_id)
-        ).order_by("display_name", "username")
+        self.fields["assignee"].queryset = agents() | User.objects.filter(pk=ticket.assignee_id)
+        groups = list(_groups(ticket.assignment_group_id))
+        members = {
+            str(g): users for g, users in active_members(group_ids=[g.pk for g in groups]).items()
+        }
+        current = str(ticket.assignment_group_id or "")
+        members.setdefault(current, [])
+        if ticket.assignee is not None and ticket.assignee not in members[current]:
+            members[current] = [*members[current], ticket.assignee]
+        self._offer_assignees(groups=groups, members=members, default=current)
         _setup_categories(self, ticket.category_id, ticket.subcategory_id)
         # Offer the moves the transition table allows; any state still validates, so that the
         # service, not the form, is the one to refuse a move it does not allow.
@@ -156,7 +228,7 @@ class WatcherForm(forms.Form):
     login = forms.CharField(max_length=254, label="User name or email")
 
 
-class TicketCreateForm(ServiceErrorsMixin, forms.Form):
+class TicketCreateForm(ServiceErrorsMixin, AssigneeByGroupMixin, forms.Form):
     """Log a call or raise a ticket for someone: the requester is picked beforehand."""
 
     requester = forms.ModelChoiceField(
@@ -180,14 +252,26 @@ class TicketCreateForm(ServiceErrorsMixin, forms.Form):
         label="Group",
         empty_label="— route automatically —",
     )
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="— unassigned —"
+    )
     attachments = MultipleFileField(required=False)
 
-    def __init__(self, *args, fixed_channel: str | None = None, **kwargs):
+    def __init__(self, *args, agent: User, fixed_channel: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_channel = fixed_channel
         if fixed_channel:
             del self.fields["channel"]
         self.fields["assignment_group"].queryset = _groups()
+        self.fields["assignee"].queryset = agents()
+        groups = list(_groups())
+        own = own_group_ids(agent)
+        found = active_members(group_ids={*(g.pk for g in groups), *own})
+        members = {str(g.pk): found[g.pk] for g in groups}
+        # Routed automatically, the ticket most often stays in the agent's own groups.
+        colleagues = {u.pk: u for gid in own for u in found[gid]}
+        members[""] = sorted(colleagues.values(), key=lambda u: (u.name.casefold(), u.pk))
+        self._offer_assignees(groups=groups, members=members, default="")
         _setup_categories(self, None, None)
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -203,5 +287,6 @@ class TicketCreateForm(ServiceErrorsMixin, forms.Form):
             "category": data["category"],
             "subcategory": data["subcategory"],
             "assignment_group": data["assignment_group"],
+            "assignee": data["assignee"],
             "attachments": data["attachments"],
         }

@@ -1,6 +1,8 @@
 """The agent's queues: named starting points that the shared TicketFilter narrows further.
 
-Every queue starts from ``ticket_list``, so visibility is decided where it always is.
+Every queue starts from ``ticket_list``, so visibility is decided where it always is. An agent
+who may see every ticket has every group as "their" groups: for them a queue of "my groups"
+would hold only the groups they happen to be a member of, which is none for most admins.
 """
 
 from collections.abc import Callable
@@ -9,11 +11,14 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from servicedesk.accounts.models import Membership, User
+from servicedesk.desk.selectors import sees_every_ticket
+from servicedesk.tickets.choices import OPEN_STATES, State
 from servicedesk.tickets.models import Ticket
-from servicedesk.tickets.selectors import open_tickets, recently_resolved
+from servicedesk.tickets.selectors import open_tickets, recently_resolved, ticket_list
 
 # A count stops at this many rows, so it reads at most that many index entries.
 COUNT_CAP = 100
+OPEN = tuple(s for s in State if s in OPEN_STATES)
 
 
 def _my_group_ids(user: User) -> QuerySet:
@@ -25,10 +30,15 @@ def _mine(user: User) -> QuerySet[Ticket]:
 
 
 def _groups(user: User) -> QuerySet[Ticket]:
+    if sees_every_ticket(user):
+        return open_tickets(user).filter(assignment_group__isnull=False)
     return open_tickets(user).filter(assignment_group_id__in=_my_group_ids(user))
 
 
 def _unassigned(user: User) -> QuerySet[Ticket]:
+    if sees_every_ticket(user):
+        # Every group's, and those that reached no group at all: nobody else will pick them up.
+        return open_tickets(user).filter(assignee=None)
     return _groups(user).filter(assignee=None)
 
 
@@ -40,24 +50,50 @@ class Queue:
     # Counted only where an indexed column (assignee or group, with state) narrows the rows to
     # one agent's or one team's share; "all open" and "resolved" would read most of the table.
     counted: bool
+    # The states the queue holds (None: any); the state filter offers only these.
+    states: tuple[str, ...] | None
+    # The label for someone who sees every ticket, when the queue then means something wider.
+    wide_label: str = ""
+
+    def label_for(self, user: User) -> str:
+        return self.wide_label if self.wide_label and sees_every_ticket(user) else self.label
+
+    def holds(self, state: str) -> bool:
+        return self.states is None or state in self.states
 
 
 QUEUES: dict[str, Queue] = {
     q.slug: q
     for q in (
-        Queue("mine", "Assigned to me", _mine, counted=True),
-        Queue("groups", "My groups", _groups, counted=True),
-        Queue("unassigned", "Unassigned", _unassigned, counted=True),
-        Queue("open", "All open", open_tickets, counted=False),
-        Queue("resolved", "Recently resolved", recently_resolved, counted=False),
+        Queue("mine", "Assigned to me", _mine, counted=True, states=OPEN),
+        Queue("groups", "My groups", _groups, counted=True, states=OPEN, wide_label="All groups"),
+        Queue(
+            "unassigned",
+            "Unassigned",
+            _unassigned,
+            counted=True,
+            states=OPEN,
+            wide_label="Unassigned (all groups)",
+        ),
+        Queue("open", "All open", open_tickets, counted=False, states=OPEN),
+        Queue(
+            "resolved",
+            "Recently resolved",
+            recently_resolved,
+            counted=False,
+            states=(State.RESOLVED,),
+        ),  # fmt: skip
+        Queue("all", "All tickets", ticket_list, counted=False, states=None),
     )
 }
 DEFAULT_QUEUE = "mine"
+ALL_QUEUE = "all"
 
 
 @dataclass(frozen=True)
 class QueueEntry:
     queue: Queue
+    label: str
     count: int | None
 
     @property
@@ -74,5 +110,5 @@ def queue_entries(*, user: User) -> list[QueueEntry]:
         count = None
         if queue.counted:
             count = queue.tickets(user).order_by().values("pk")[:COUNT_CAP].count()
-        entries.append(QueueEntry(queue, count))
+        entries.append(QueueEntry(queue, queue.label_for(user), count))
     return entries

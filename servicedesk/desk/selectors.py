@@ -1,14 +1,24 @@
-"""Reads the desk needs beyond the ticket selectors: callers, users by login, watchers."""
+"""Reads the desk needs beyond the ticket selectors: callers, users by login, watchers, tickets
+by reference, and the agents and groups a form or filter offers."""
 
-from django.db.models import Prefetch, QuerySet
+import re
+from collections.abc import Iterable
 
-from servicedesk.accounts.models import User
-from servicedesk.accounts.selectors import users_matching
+from django.db.models import Prefetch, Q, QuerySet
+
+from servicedesk.accounts.choices import STAFF_ROLES
+from servicedesk.accounts.models import Membership, SupportGroup, User
+from servicedesk.accounts.selectors import agents, ticket_visibility_q, users_matching
+from servicedesk.tickets.choices import NUMBER_DIGITS, NUMBER_PREFIX
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.selectors import visible_tickets
 
 CALLER_LIMIT = 20
 RECENT_TICKETS = 5
+REFERENCE_MAX = 64  # Ticket.external_ref's length
+_NUMBER = re.compile(rf"({'|'.join(NUMBER_PREFIX.values())})([0-9]{{1,19}})")
+# What User.name reads; the rest of a user row is not needed to fill a drop-down.
+_NAME_FIELDS = ("id", "username", "display_name", "first_name", "last_name")
 
 
 def _with_recent_tickets(users: QuerySet[User], agent: User) -> QuerySet[User]:
@@ -46,3 +56,68 @@ def ticket_watchers(ticket: Ticket) -> QuerySet[User]:
 
 def ticket_is_visible(*, user: User, ticket: Ticket) -> bool:
     return visible_tickets(user).filter(pk=ticket.pk).exists()
+
+
+def ticket_by_reference(*, user: User, text: str) -> Ticket | None:
+    """The one ticket the user may see whose number or imported reference is exactly ``text``.
+
+    Numbers match in any case and without their leading zeros (``req2`` is REQ0000002). None
+    when nothing or more than one ticket matches (an imported reference may equal a number).
+    """
+    text = text.strip()
+    if not text or len(text) > REFERENCE_MAX or any(ch.isspace() for ch in text):
+        return None
+    upper = text.upper()
+    match = Q(external_ref=text) | Q(external_ref=upper)
+    number = _NUMBER.fullmatch(upper)
+    if number:
+        prefix, digits = number.groups()
+        match |= Q(number=upper) | Q(number=f"{prefix}{digits.zfill(NUMBER_DIGITS)}")
+    found = list(visible_tickets(user).filter(match).only("pk", "number")[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def active_members(*, group_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The active agents of each group, by name: one query, however many groups and agents."""
+    members: dict[int, list[User]] = {gid: [] for gid in group_ids}
+    rows = (
+        Membership.objects.filter(
+            group_id__in=list(members), user__is_active=True, user__role__in=STAFF_ROLES
+        )
+        .select_related("user")
+        .only("group_id", "user", *(f"user__{f}" for f in _NAME_FIELDS))
+    )
+    for row in rows:
+        members[row.group_id].append(row.user)
+    for users in members.values():
+        users.sort(key=lambda u: (u.name.casefold(), u.pk))
+    return members
+
+
+def own_group_ids(user: User) -> list[int]:
+    return list(Membership.objects.filter(user_id=user.pk).values_list("group_id", flat=True))
+
+
+def sees_every_ticket(user: User) -> bool:
+    return ticket_visibility_q(user) is None
+
+
+def filter_groups(*, user: User) -> QuerySet[SupportGroup]:
+    """Groups worth filtering a list by: the agent's own, or every active one for those who see
+    every ticket (other groups' tickets would only ever give an empty list)."""
+    if sees_every_ticket(user):
+        return SupportGroup.objects.filter(is_active=True)
+    return SupportGroup.objects.filter(
+        pk__in=Membership.objects.filter(user_id=user.pk).values("group_id")
+    )
+
+
+def filter_assignees(*, user: User) -> QuerySet[User]:
+    """Agents worth filtering a list by: the agent's colleagues in their groups, or every agent
+    for those who see every ticket."""
+    qs = agents()
+    if not sees_every_ticket(user):
+        mine = Membership.objects.filter(user_id=user.pk).values("group_id")
+        colleagues = Membership.objects.filter(group_id__in=mine).values("user_id")
+        qs = qs.filter(Q(pk__in=colleagues) | Q(pk=user.pk))
+    return qs.order_by("display_name", "username")

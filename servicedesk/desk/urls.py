@@ -7,6 +7,7 @@ app_name = "desk"
 urlpatterns = [
     path("", queues.ticket_list, name="home"),
     path("tickets/", queues.ticket_list, name="tickets"),
+    path("search/", queues.ticket_search, name="search"),
     path("tickets/new/", intake.ticket_new, name="ticket_new"),
     path("call/", intake.call_log, name="call"),
     path("tickets/<str:number>/", ticket.ticket_detail, name="ticket"),

@@ -90,3 +90,9 @@ def test_visibility_never_repeats_a_ticket(tickets, requester_ann, agent_l1_lee,
         )
     watcher_add(ticket=tickets["ann"], user=requester_ann, by=agent_l1_lee)
     assert visible_tickets(requester_ann).count() == 1
+
+
+def test_the_admin_role_may_use_the_admin_site(db):
+    boss = UserFactory(username="boss", role=Role.ADMIN)
+    boss.refresh_from_db()
+    assert boss.is_staff and boss.is_superuser

@@ -106,3 +106,47 @@ def test_ticket_routed_outside_the_agents_groups(
     assert (
         f"{ticket.number} went to Service Desk, outside your groups." in response.content.decode()
     )
+
+
+def test_the_number_of_a_ticket_out_of_reach_is_not_a_link(
+    as_user, agent_l2_kim, requester_ann, service_desk
+):
+    response = as_user(agent_l2_kim).post("/desk/call/", {
+        "requester": requester_ann.pk, "title": "Desk phone dead", "kind": Kind.INCIDENT,
+        "impact": 3, "urgency": 3,
+    }, follow=True)  # fmt: skip
+    number = Ticket.objects.get().number
+    body = response.content.decode()
+    assert f"{number} went to Service Desk" in body
+    assert f'href="/desk/tickets/{number}/"' not in body
+
+
+def test_a_call_routed_elsewhere_by_someone_who_sees_it_opens_the_ticket(
+    as_user, admin_ada, requester_ann, service_desk
+):
+    response = as_user(admin_ada).post("/desk/call/", {
+        "requester": requester_ann.pk, "title": "Desk phone dead", "kind": Kind.INCIDENT,
+        "impact": 3, "urgency": 3,
+    }, follow=True)  # fmt: skip
+    ticket = Ticket.objects.get()
+    assert response.redirect_chain == [(f"/desk/tickets/{ticket.number}/", 302)]
+    body = response.content.decode()
+    assert f"{ticket.number} created for Ann Requester." in body
+    assert (
+        f'<a href="/desk/tickets/{ticket.number}/">{ticket.number}</a> went to Service Desk, '
+        "outside your groups." in body
+    )
+
+
+def test_a_call_kept_in_the_agents_group_says_only_that_it_was_created(
+    as_user, agent_l1_lee, requester_ann, service_desk
+):
+    response = as_user(agent_l1_lee).post("/desk/call/", {
+        "requester": requester_ann.pk, "title": "Desk phone dead", "kind": Kind.INCIDENT,
+        "impact": 3, "urgency": 3,
+    }, follow=True)  # fmt: skip
+    number = Ticket.objects.get().number
+    assert response.redirect_chain == [(f"/desk/tickets/{number}/", 302)]
+    body = response.content.decode()
+    assert f"{number} created for Ann Requester." in body
+    assert "outside your groups" not in body

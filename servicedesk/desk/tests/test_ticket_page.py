@@ -1,8 +1,11 @@
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import strip_tags
 
+from servicedesk.accounts.tests.factories import AgentFactory, GroupFactory
 from servicedesk.tickets.choices import EventKind, LinkKind, State
 from servicedesk.tickets.models import Comment, Ticket, TicketLink, Watch
 from servicedesk.tickets.services import comment_add, link_add, ticket_update
@@ -246,3 +249,25 @@ def test_ticket_page_queries_do_not_grow_with_the_conversation(
                         attachments=[SimpleUploadedFile("a.txt", b"a")])  # fmt: skip
         with django_assert_max_num_queries(16):
             assert client.get(f"/desk/tickets/{sd_ticket.number}/").status_code == 200
+
+
+def test_ticket_page_queries_do_not_grow_with_the_agents_in_the_system(
+    as_user, agent_l1_lee, lead_mo, sd_ticket, django_assert_max_num_queries
+):
+    client = as_user(agent_l1_lee)
+    url = f"/desk/tickets/{sd_ticket.number}/"
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for g in range(3):
+        group = GroupFactory(name=f"Regional Team {g}")
+        group.members.add(*(AgentFactory(username=f"reg{g}_{i}") for i in range(10)))
+    with django_assert_max_num_queries(14), CaptureQueriesContext(connection) as after:
+        response = client.get(url)
+    assert len(after) == len(before), [q["sql"][:80] for q in after.captured_queries]
+    # The thirty are in the page's group map, but not offered for a Service Desk ticket.
+    field = response.context["edit_form"]["assignee"]
+    assert [label for _, label in field.field.widget.choices] == [
+        "— unassigned —",
+        "Lee Agent",
+        "Mo Lead",
+    ]

@@ -1,14 +1,17 @@
 """Queue pages: a queue, the shared ticket filter on top, keyset pages."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from servicedesk.accounts.models import SupportGroup
-from servicedesk.accounts.selectors import agents
 from servicedesk.desk.access import agent_required
 from servicedesk.desk.keyset import SORT_KEYS, PageError, Sort, paginate, parse_sort
-from servicedesk.desk.queues import DEFAULT_QUEUE, QUEUES, queue_entries
+from servicedesk.desk.queues import ALL_QUEUE, DEFAULT_QUEUE, QUEUES, Queue, queue_entries
+from servicedesk.desk.selectors import filter_assignees, filter_groups, ticket_by_reference
+from servicedesk.tickets.choices import State
 from servicedesk.tickets.filters import TicketFilter
 from servicedesk.tickets.models import Category
 
@@ -25,16 +28,24 @@ COLUMNS = (
 )
 
 
-def _filterset(request: HttpRequest, queryset) -> TicketFilter:
-    filterset = TicketFilter(request.GET, queryset=queryset, request=request)
+def _filterset(request: HttpRequest, queue: Queue) -> TicketFilter:
+    user = request.user
+    filterset = TicketFilter(request.GET, queryset=queue.tickets(user), request=request)
     fields = filterset.form.fields
     # Offer what makes sense to pick in the desk; the shared filter still does the filtering.
-    fields["assignee"].queryset = agents().order_by("display_name", "username")
-    fields["group"].queryset = SupportGroup.objects.filter(is_active=True)
+    fields["state"].choices = [(s.value, s.label) for s in State if queue.holds(s)]
+    fields["assignee"].queryset = filter_assignees(user=user)
+    fields["group"].queryset = filter_groups(user=user)
     fields["category"].queryset = Category.objects.filter(parent=None, is_active=True)
     for name in ("assignee", "group", "category"):
         fields[name].empty_label = "Any"
     return filterset
+
+
+def _states_elsewhere(request: HttpRequest, queue: Queue) -> list[str]:
+    """States asked for that this queue never holds: they are in "All tickets"."""
+    asked = request.GET.getlist("state")
+    return [State(s).label for s in State if s in asked and not queue.holds(s)]
 
 
 def _columns(sort: Sort) -> list[dict]:
@@ -54,12 +65,18 @@ def _columns(sort: Sort) -> list[dict]:
 def ticket_list(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("queue") or DEFAULT_QUEUE
     queue = QUEUES.get(slug)
-    context = {"queues": queue_entries(user=request.user), "queue": queue}
+    entries = queue_entries(user=request.user)
     error, status = "", 200
     if queue is None:
         error = f"There is no queue {slug!r}."
-        context["queue"] = QUEUES[DEFAULT_QUEUE]
-    filterset = _filterset(request, context["queue"].tickets(request.user))
+        queue = QUEUES[DEFAULT_QUEUE]
+    context = {
+        "queues": entries,
+        "queue": queue,
+        "queue_label": next(e.label for e in entries if e.queue is queue),
+        "elsewhere": _states_elsewhere(request, queue),
+    }
+    filterset = _filterset(request, queue)
     context["filter"] = filterset
     try:
         sort = parse_sort(request.GET.get("sort", ""))
@@ -67,6 +84,9 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         error, sort = str(exc), parse_sort("")
     context["sort"] = sort
     context["columns"] = _columns(sort)
+    if context["elsewhere"]:
+        states = " and ".join(context["elsewhere"])
+        error = error or f"{states} tickets are never in “{context['queue_label']}”."
     if not filterset.is_valid():
         error = error or "Some filters are not valid; fix them to see tickets."
     if not error:
@@ -83,3 +103,16 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         status = 400
     context["error"] = error
     return render(request, "desk/ticket_list.html", context, status=status)
+
+
+@agent_required
+@require_GET
+def ticket_search(request: HttpRequest) -> HttpResponse:
+    """The header's search: a ticket's number (or imported reference) opens that ticket;
+    any other text is searched for in every ticket the agent may see, whatever its state."""
+    text = request.GET.get("q", "").strip()
+    ticket = ticket_by_reference(user=request.user, text=text)
+    if ticket is not None:
+        return redirect("desk:ticket", number=ticket.number)
+    params = {"queue": ALL_QUEUE, **({"q": text} if text else {})}
+    return redirect(f"{reverse('desk:tickets')}?{urlencode(params)}")

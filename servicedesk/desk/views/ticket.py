@@ -80,10 +80,12 @@ def ticket_edit(request: HttpRequest, number: str) -> HttpResponse:
             changes=form.changes(),
             expected_version=form.cleaned_data["version"],
         )
+    except EditConflict as exc:
+        # The page's conflict banner says it all, with a link to reload; the form keeps the input.
+        return _render(request, ticket, status=exc.status, edit_form=form, conflict=True)
     except ServiceError as exc:
         form.add_service_error(exc)
-        conflict = isinstance(exc, EditConflict)
-        return _render(request, ticket, status=exc.status, edit_form=form, conflict=conflict)
+        return _render(request, ticket, status=exc.status, edit_form=form)
     if updated.version == ticket.version:
         messages.info(request, f"{ticket.number}: nothing to change.")
     else:

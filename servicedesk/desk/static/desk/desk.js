@@ -38,4 +38,26 @@
     category.addEventListener("change", sync);
     sync();
   });
+
+  // Offer as assignees the members of the group chosen in the same form (the server still
+  // checks; this only stops inviting an assignee from another group).
+  document.querySelectorAll("select[name=assignee][data-group-members]").forEach(function (assignee) {
+    var group = assignee.form && assignee.form.querySelector("select[name=assignment_group]");
+    var map;
+    try { map = JSON.parse(assignee.dataset.groupMembers); } catch (e) { return; }
+    if (!group || !map || !map.groups || !map.names) return;
+    var names = {};
+    map.names.forEach(function (pair) { names[pair[0]] = pair[1]; });
+    group.addEventListener("change", function () {
+      var ids = map.groups[group.value] || [];
+      var picked = assignee.value;
+      var empty = assignee.querySelector("option[value='']");
+      assignee.replaceChildren();
+      if (empty) assignee.appendChild(empty);
+      ids.forEach(function (id) {
+        assignee.appendChild(new Option(names[id], String(id)));
+      });
+      assignee.value = ids.some(function (id) { return String(id) === picked; }) ? picked : "";
+    });
+  });
 })();
