@@ -271,3 +271,19 @@ def test_ticket_page_queries_do_not_grow_with_the_agents_in_the_system(
         "Lee Agent",
         "Mo Lead",
     ]
+
+
+def test_a_closed_ticket_offers_no_reply_or_edit_form(
+    as_user, agent_l1_lee, requester_ann, sd_ticket
+):
+    ticket_update(ticket=sd_ticket, by=agent_l1_lee, changes={"state": State.CANCELLED})
+    page = as_user(agent_l1_lee).get(f"/desk/tickets/{sd_ticket.number}/").content.decode()
+    assert "it is final and takes no more replies or changes" in page
+    assert f'action="/desk/tickets/{sd_ticket.number}/edit/"' not in page
+    assert f'action="/desk/tickets/{sd_ticket.number}/reply/"' not in page
+    response = as_user(agent_l1_lee).post(
+        f"/desk/tickets/{sd_ticket.number}/edit/", edit_data(sd_ticket, urgency=1)
+    )
+    assert response.status_code == 409
+    sd_ticket.refresh_from_db()
+    assert sd_ticket.urgency == 3
