@@ -10,6 +10,7 @@ from servicedesk.tickets.models import (
     Attachment,
     Category,
     Comment,
+    CustomField,
     Ticket,
     TicketEvent,
     TicketLink,
@@ -92,6 +93,16 @@ def ticket_links(*, ticket: Ticket, user: User) -> list[tuple[str, TicketLink, T
     return [("out", link, link.target) for link in out] + [
         ("in", link, link.source) for link in into
     ]
+
+
+def custom_field_rows(ticket: Ticket) -> list[tuple[str, object]]:
+    """The ticket's custom values as (label, value): defined fields first in their order, by
+    their labels; values under keys nobody defined follow, by key."""
+    values = ticket.custom_fields or {}
+    defined = CustomField.objects.filter(key__in=list(values))
+    rows = [(f.label, values[f.key]) for f in defined]
+    known = {f.key for f in defined}
+    return rows + [(key, values[key]) for key in sorted(values) if key not in known]
 
 
 def open_tickets(user: User) -> QuerySet[Ticket]:

@@ -7,7 +7,7 @@ from django.utils.html import strip_tags
 
 from servicedesk.accounts.tests.factories import AgentFactory, GroupFactory
 from servicedesk.tickets.choices import EventKind, LinkKind, State
-from servicedesk.tickets.models import Comment, Ticket, TicketLink, Watch
+from servicedesk.tickets.models import Comment, CustomField, Ticket, TicketLink, Watch
 from servicedesk.tickets.services import comment_add, link_add, ticket_update
 from servicedesk.tickets.tests.factories import make_ticket
 
@@ -287,3 +287,16 @@ def test_a_closed_ticket_offers_no_reply_or_edit_form(
     assert response.status_code == 409
     sd_ticket.refresh_from_db()
     assert sd_ticket.urgency == 3
+
+
+def test_custom_fields_show_their_labels(as_user, agent_l1_lee, requester_ann, service_desk):
+    CustomField.objects.create(key="asset_tag", label="Asset tag")
+    CustomField.objects.create(key="on_site", label="On site", type="boolean")
+    ticket = make_ticket(
+        requester=requester_ann,
+        custom_fields={"asset_tag": "LT-0042", "on_site": False, "symptom": "Symptom 72"},
+    )
+    page = text(as_user(agent_l1_lee).get(f"/desk/tickets/{ticket.number}/").content.decode())
+    assert "Asset tagLT-0042" in page
+    assert "On siteNo" in page
+    assert "symptomSymptom 72" in page

@@ -14,6 +14,7 @@ from servicedesk.desk.selectors import ticket_watchers, user_by_login
 from servicedesk.desk.timeline import timeline
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.selectors import (
+    custom_field_rows,
     ticket_attachments,
     ticket_comments,
     ticket_events,
@@ -51,6 +52,7 @@ def _render(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
         "attachments": ticket_attachments(ticket=ticket, user=user).select_related("comment"),
         "links": ticket_links(ticket=ticket, user=user),
         "watchers": ticket_watchers(ticket),
+        "custom_fields": custom_field_rows(ticket),
         "edit_form": forms.get("edit_form") or TicketEditForm(ticket=ticket),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "link_form": forms.get("link_form") or LinkForm(),
