@@ -475,6 +475,24 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+# How the desk labels the values the import keeps in custom_fields (admins may rename them).
+CUSTOM_FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "source": ("Imported from", "text"),
+    "symptom": ("Symptom", "text"),
+    "location": ("Location", "text"),
+    "vendor": ("Vendor", "text"),
+    "caused_by": ("Caused by (source)", "text"),
+    "notify": ("Notify (source)", "text"),
+    "priority_confirmation": ("Priority confirmed (source)", "boolean"),
+    "closed_code": ("Close code (source)", "text"),
+    "contact_type": ("Contact type (source)", "text"),
+    "active": ("Active (source)", "boolean"),
+    "sys_created_by": ("Created by (source)", "text"),
+    "sys_created_at": ("Created at (source)", "text"),
+    "subcategory": ("Subcategory (source)", "text"),
+}
+
+
 def custom_fields(update: Update) -> dict[str, Any]:
     """What the ticket has no column for, plus the source's own values of mapped fields."""
     values = {

@@ -42,6 +42,7 @@ from servicedesk.tickets.choices import (
 )
 from servicedesk.tickets.imports.bulk import insert_rows
 from servicedesk.tickets.imports.servicenow import (
+    CUSTOM_FIELD_LABELS,
     SOURCE,
     Incident,
     ParsedLog,
@@ -58,6 +59,7 @@ from servicedesk.tickets.imports.servicenow import (
 from servicedesk.tickets.models import (
     Category,
     ConfigurationItem,
+    CustomField,
     NumberSequence,
     Ticket,
     TicketEvent,
@@ -130,6 +132,7 @@ def servicenow_import(
         counts = ImportSummary()
         try:
             with transaction.atomic():
+                _define_custom_fields()
                 refs = _references(chunk, accounts, counts)
                 numbers = _plan_numbers(chunk, source_numbers, highest)
                 counts.events_created = _write(chunk, refs, numbers)
@@ -144,6 +147,12 @@ def servicenow_import(
             progress(summary.incidents_created, len(pending))
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _define_custom_fields() -> None:
+    """Label the kept source values, once; definitions an admin already made are left alone."""
+    for key, (label, kind) in CUSTOM_FIELD_LABELS.items():
+        CustomField.objects.get_or_create(key=key, defaults={"label": label, "type": kind})
 
 
 _COUNTED = (

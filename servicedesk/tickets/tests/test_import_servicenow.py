@@ -31,6 +31,7 @@ from servicedesk.tickets.imports.servicenow_write import ImportStopped, servicen
 from servicedesk.tickets.models import (
     Category,
     ConfigurationItem,
+    CustomField,
     NumberSequence,
     Ticket,
     TicketEvent,
@@ -309,6 +310,17 @@ def test_import_writes_one_event_per_readable_update_with_what_changed():
 
 
 @pytest.mark.django_db
+def test_import_labels_the_source_values_it_keeps_and_leaves_admin_labels_alone():
+    CustomField.objects.create(key="location", label="Site")
+    run_import(SMALL)
+    labels = dict(CustomField.objects.values_list("key", "label"))
+    assert labels["symptom"] == "Symptom"
+    assert labels["location"] == "Site"
+    assert CustomField.objects.get(key="active").type == "boolean"
+    run_import(SMALL)
+    assert CustomField.objects.count() == len(labels)
+
+
 def test_import_creates_people_groups_and_categories_once():
     out, _ = run_import(SMALL)
 
