@@ -321,6 +321,7 @@ def test_import_labels_the_source_values_it_keeps_and_leaves_admin_labels_alone(
     assert CustomField.objects.count() == len(labels)
 
 
+@pytest.mark.django_db
 def test_import_creates_people_groups_and_categories_once():
     out, _ = run_import(SMALL)
 
