@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 import filetype
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
@@ -120,11 +119,6 @@ def attachment_add(
         problems.add("comment", "That comment belongs to another ticket.")
     problems.raise_if_any()
     return attachment_store(ticket=ticket, by=by, upload=upload, channel=channel, comment=comment)
-
-
-def attachment_from_bytes(name: str, data: bytes) -> ContentFile:
-    """Wrap raw bytes (from mail or an import) so they can be stored like an upload."""
-    return ContentFile(data, name=name)
 
 
 @transaction.atomic
