@@ -1,0 +1,89 @@
+"""``servicedesk generate-tickets N``: add N realistic tickets with their history, in bulk."""
+
+import re
+
+from django.core.management.base import BaseCommand, CommandError
+
+from servicedesk.core.errors import ValidationFailed
+from servicedesk.tickets.generate.writer import (
+    MAX_BATCH,
+    MAX_TICKETS,
+    GenerateSummary,
+    generate_tickets,
+)
+
+_WHOLE = re.compile(r"[0-9]{1,12}")
+
+
+def _usage_error(message: str) -> CommandError:
+    return CommandError(message, returncode=2)
+
+
+def _whole(value: str, *, name: str, low: int, high: int) -> int:
+    # ASCII digits only: int() would also take "1_000", " 5" and other scripts' digits.
+    if not _WHOLE.fullmatch(value) or not low <= int(value) <= high:
+        raise _usage_error(
+            f"{name} must be a whole number from {low:,} to {high:,}, not {value!r}."
+        )
+    return int(value)
+
+
+class Command(BaseCommand):
+    help = (
+        "Add N tickets with their events and comments, created over the last five years, with "
+        "the distributions of the real ServiceNow log (tickets/generate/profile.json). The "
+        "generated people, groups and categories are created on the first run and reused. "
+        "Running it again adds N more; the same --seed on the same database gives the same "
+        "tickets. Progress goes to stderr, a summary to stdout."
+    )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        from_command_line = parser.called_from_command_line
+
+        def one_line_error(message: str):
+            # argparse would print the whole usage first; keep it to the one line that matters.
+            if not from_command_line:
+                raise _usage_error(f"Error: {message}")
+            parser.exit(2, f"{parser.prog}: error: {message}\n")
+
+        parser.error = one_line_error
+        return parser
+
+    def add_arguments(self, parser):
+        # Read as text and checked in handle(), so a bad value is one line, not argparse usage.
+        parser.add_argument("count", metavar="N", help=f"tickets to add (1 to {MAX_TICKETS:,})")
+        parser.add_argument("--seed", default="0", help="the same seed gives the same tickets")
+        parser.add_argument("--batch", default="5000", help="tickets per transaction")
+
+    def handle(self, *args, count: str, seed: str, batch: str, verbosity: int = 1, **options):
+        count_n = _whole(count.strip(), name="N", low=1, high=MAX_TICKETS)
+        seed_n = _whole(seed.strip(), name="--seed", low=0, high=10**12 - 1)
+        batch_n = _whole(batch.strip(), name="--batch", low=1, high=MAX_BATCH)
+        try:
+            summary = generate_tickets(
+                count=count_n,
+                seed=seed_n,
+                batch=batch_n,
+                progress=self._progress if verbosity >= 1 else None,
+            )
+        except ValidationFailed as exc:
+            raise _usage_error(exc.message) from exc
+        self.stdout.write(_report(summary))
+
+    def _progress(self, done: int, total: int, seconds: float) -> None:
+        rate = done / seconds if seconds > 0 else 0
+        self.stderr.write(f"generated {done:,}/{total:,} tickets in {seconds:.0f}s ({rate:,.0f}/s)")
+
+
+def _report(summary: GenerateSummary) -> str:
+    return "\n".join(
+        [
+            f"tickets: {summary.tickets}",
+            f"events: {summary.events}",
+            f"comments: {summary.comments}",
+            f"users: {summary.users} ({summary.users_created} created now)",
+            f"seconds: {summary.seconds:.1f}",
+            f"tickets/s: {summary.rate:.0f}",
+        ]
+    )
