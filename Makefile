@@ -7,7 +7,7 @@ DEV_INSTALLED := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint lock check-migrations clean
+.PHONY: setup run test lint lock check-migrations clean bench
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("servicedesk needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -35,6 +35,13 @@ run: setup
 
 test: setup $(DEV_INSTALLED)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark suite (bench/run.py): SQLite and PostgreSQL at 100k and 1M generated tickets.
+# make bench ONLY=desk_queue DATABASES=sqlite SIZES=100000 runs a part of it.
+DATABASES ?= sqlite,postgres
+SIZES ?= 100000,1000000
+bench: setup
+	$(BIN)/python bench/run.py --databases $(DATABASES) --sizes $(SIZES) $(if $(ONLY),--only $(ONLY))
 
 # Re-lock after changing dependencies in pyproject.toml.
 lock: $(DEV_INSTALLED)
