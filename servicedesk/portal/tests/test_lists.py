@@ -133,17 +133,3 @@ def test_home_lists_unfinished_tickets(requester_ann, agent_l1_lee, service_desk
     assert b"Request something" in response.content
     assert _numbers(response) == [waiting.number]
     assert b"portal-ticket-needs-you" in response.content
-
-
-@pytest.mark.parametrize("count", [1, 12])
-def test_list_query_count_does_not_grow_with_rows(
-    requester_ann, service_desk, django_assert_num_queries, count
-):
-    for i in range(count):
-        make_ticket(requester=requester_ann, title=f"Ticket {i}")
-    client = _client(requester_ann)
-    # session, user, one page of tickets with their related rows
-    with django_assert_num_queries(3):
-        client.get("/portal/tickets/")
-    with django_assert_num_queries(3):
-        client.get("/portal/")
