@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, Result, append_to_doc, check_target, peer_table, table  # noqa: E402
 from bench.httpload import Request, children, rss_mib, serve, throughput  # noqa: E402
 
-VAR = ROOT / "var" / "bench"
+VAR = ROOT / "var" / "bench"  # data sets and results; --work-dir moves it
 PYTHON = ROOT / ".venv" / "bin" / "python"
 SERVICEDESK = ROOT / ".venv" / "bin" / "servicedesk"
 GENERATOR = ROOT / "servicedesk" / "tickets" / "generate"
@@ -51,6 +51,7 @@ IN_PROCESS = (
 OVER_HTTP = ("api_create", "worker_memory")
 CREATES = 2000
 MEMORY_REQUESTS = 1000
+QUICK = {"samples": 2, "creates": 100, "memory_requests": 60}  # --quick: the harness, not figures
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 # The peer's scenarios and the one of ours each is compared with: (scenario, note).
 PEER_PAIRS = {
@@ -77,10 +78,11 @@ def generator_fingerprint() -> str:
 class Dataset:
     """A generated data set on one database: where it is and how to make or copy it."""
 
-    def __init__(self, database: str, size: int, postgres_url: str):
+    def __init__(self, database: str, size: int, postgres_url: str, var: Path):
         self.database, self.size = database, size
         self.admin_url = postgres_url
-        self.dir = VAR / f"{database}-{size}"
+        self.var = var
+        self.dir = var / f"{database}-{size}"
         self.marker = self.dir / "dataset.json"
 
     @property
@@ -138,7 +140,7 @@ class Dataset:
             finally:
                 _pg(self.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             return
-        with tempfile.TemporaryDirectory(dir=VAR, prefix="copy-") as tmp:
+        with tempfile.TemporaryDirectory(dir=self.var, prefix="copy-") as tmp:
             for path in self.dir.iterdir():
                 if path.is_file():
                     shutil.copy2(path, tmp)
@@ -216,8 +218,8 @@ def _create_body(i: int) -> bytes:
     }).encode()  # fmt: skip
 
 
-def api_create(ds: Dataset) -> Result:
-    say(f"== {ds.database}, {ds.size:,} tickets: api_create ({CREATES} tickets, 4 clients) ==")
+def api_create(ds: Dataset, *, creates: int = CREATES) -> Result:
+    say(f"== {ds.database}, {ds.size:,} tickets: api_create ({creates} tickets, 4 clients) ==")
     with ds.copy() as env:
         who = _credentials(env)
         headers = (("Authorization", f"Bearer {who['token']}"),
@@ -228,7 +230,7 @@ def api_create(ds: Dataset) -> Result:
             ]
             throughput(port, warm, clients=4)
             work = [Request("POST", "/api/v1/tickets/", _create_body(i), headers)
-                    for i in range(CREATES)]  # fmt: skip
+                    for i in range(creates)]  # fmt: skip
             load = throughput(port, work, clients=4)
     if set(load.statuses) != {201}:
         raise SystemExit(f"bench: api_create answers were {load.statuses}, not all 201")
@@ -239,9 +241,9 @@ def api_create(ds: Dataset) -> Result:
     return check_target(result, at_least=500)
 
 
-def worker_memory(ds: Dataset) -> Result:
+def worker_memory(ds: Dataset, *, requests: int = MEMORY_REQUESTS) -> Result:
     """One worker's resident memory after a thousand requests of the everyday mix."""
-    say(f"== {ds.database}, {ds.size:,} tickets: worker_memory ({MEMORY_REQUESTS} requests) ==")
+    say(f"== {ds.database}, {ds.size:,} tickets: worker_memory ({requests} requests) ==")
     env = ds.env()
     who = _credentials(env)
     api = (("Authorization", f"Bearer {who['token']}"),)
@@ -258,11 +260,11 @@ def worker_memory(ds: Dataset) -> Result:
         worker = _worker_of(master.pid)
         throughput(port, mix[:1], clients=1)
         started = rss_mib(worker)
-        throughput(port, [mix[i % len(mix)] for i in range(MEMORY_REQUESTS)], clients=2)
+        throughput(port, [mix[i % len(mix)] for i in range(requests)], clients=2)
         after = rss_mib(worker)
     result = Result(
         scenario="worker_memory", database=ds.database, size=ds.size, samples=[started, after],
-        unit="MiB", value=after, note=f"RSS after {MEMORY_REQUESTS} requests; {started:.0f} MiB at start",
+        unit="MiB", value=after, note=f"RSS after {requests} requests; {started:.0f} MiB at start",
     )  # fmt: skip
     return check_target(result, at_most=80)
 
@@ -294,6 +296,8 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=[])
     parser.add_argument("--samples", type=int, default=30)
     parser.add_argument("--no-doc", action="store_true", help="print only; leave the docs alone")
+    parser.add_argument("--quick", action="store_true", help="few samples: checks the harness")
+    parser.add_argument("--work-dir", type=Path, default=VAR, help="where data sets are kept")
     parser.add_argument(
         "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
     )
@@ -317,23 +321,28 @@ def main() -> int:
         parser.exit(2, "bench: --databases takes sqlite, postgres or both\n")
     if "postgres" in databases and not postgres_reachable(args.postgres_url):
         databases.remove("postgres")
-    VAR.mkdir(parents=True, exist_ok=True)
+    var = args.work_dir.resolve()
+    var.mkdir(parents=True, exist_ok=True)
+    quick = QUICK if args.quick else {}
+    samples = quick.get("samples", args.samples)
     started = time.monotonic()
     results: list[Result] = []
     wanted = set(args.only) or known
     for database in databases:
-        sets = [Dataset(database, size, args.postgres_url) for size in sizes]
+        sets = [Dataset(database, size, args.postgres_url, var) for size in sizes]
         for ds in sets:
             ds.make()
-            results += in_process(ds, args.only, args.samples)
+            results += in_process(ds, args.only, samples)
         if "api_create" in wanted:
-            results.append(api_create(sets[0]))
+            results.append(api_create(sets[0], creates=quick.get("creates", CREATES)))
         if "worker_memory" in wanted:
-            results.append(worker_memory(sets[-1]))
+            requests = quick.get("memory_requests", MEMORY_REQUESTS)
+            results.append(worker_memory(sets[-1], requests=requests))
     body = table(results)
     print(body)
-    if PEER_RESULTS.exists():
-        theirs = [Result.from_json(line) for line in PEER_RESULTS.read_text().splitlines() if line]
+    peer_results = var / PEER_RESULTS.name
+    if peer_results.exists():
+        theirs = [Result.from_json(line) for line in peer_results.read_text().splitlines() if line]
         beside = peer_table(_as_peer(results), theirs)
         if beside.count("\n") > 1:
             print("\nBeside django-helpdesk (make bench-peer):\n")
