@@ -33,9 +33,11 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.ATTACHMENT_MAX_BYTES + _OVERHEAD:
+            limit = settings.ATTACHMENT_MAX_BYTES + _OVERHEAD
             message = (
-                f"The request is {filesizeformat(length)}; attachments may be at most "
-                f"{filesizeformat(settings.ATTACHMENT_MAX_BYTES)}."
+                f"The request is {filesizeformat(length)}; a request may be at most "
+                f"{filesizeformat(limit)} (an attachment at most "
+                f"{filesizeformat(settings.ATTACHMENT_MAX_BYTES)})."
             )
             return refuse(request, 413, "request_too_large", message)
         return self.get_response(request)
