@@ -220,7 +220,10 @@ class TicketMaker:
                 }
                 if state != State.NEW:
                     new_assignee = self._member(rng, team)
-                    changes["assignee"] = [assignee.name if assignee else None, new_assignee.name]
+                    # An agent in both groups may keep the ticket: then the assignee is no change.
+                    if assignee is None or new_assignee.id != assignee.id:
+                        before_name = assignee.name if assignee else None
+                        changes["assignee"] = [before_name, new_assignee.name]
                     assignee = new_assignee
                 version += 1
             else:
