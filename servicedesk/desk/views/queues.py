@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from servicedesk.desk.access import agent_required
+from servicedesk.desk.forms import FastSelect
 from servicedesk.desk.keyset import SORT_KEYS, PageError, Sort, paginate, parse_sort
 from servicedesk.desk.queues import ALL_QUEUE, DEFAULT_QUEUE, QUEUES, Queue, queue_entries
 from servicedesk.desk.selectors import filter_assignees, filter_groups, ticket_by_reference
@@ -38,7 +39,10 @@ def _filterset(request: HttpRequest, queue: Queue) -> TicketFilter:
     fields["group"].queryset = filter_groups(user=user)
     fields["category"].queryset = Category.objects.filter(parent=None, is_active=True)
     for name in ("assignee", "group", "category"):
-        fields[name].empty_label = "Any"
+        field = fields[name]
+        field.empty_label = "Any"
+        # The same drop-down, hundreds of options long, without a template render per option.
+        field.widget = FastSelect(attrs=field.widget.attrs, choices=field.choices)
     return filterset
 
 
