@@ -78,6 +78,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SERVICEDESK_SQLITE_PATH", str(DATA_DIR / "servicedesk.sqlite3")),
+            # Keep the connection between requests: opening one costs more than a ticket create
+            # (SQLite reads the schema again, Django registers its functions, the PRAGMAs run).
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
