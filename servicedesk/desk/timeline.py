@@ -115,15 +115,40 @@ class Entry:
     comment: Comment | None = None
     event: TicketEvent | None = None
     changes: tuple[Change, ...] = ()
+    # Read once here rather than looked up by the template for each of a few hundred entries.
+    who: str = ""
+    what: str = ""
+    channel: str = ""
+
+
+# What get_kind_display() and get_channel_display() would say, without their per-call lookups.
+_KIND_LABELS = {value: str(label) for value, label in EventKind.choices}
+_CHANNEL_LABELS = {value: str(label) for value, label in Channel.choices}
+
+
+def _comment_entry(comment: Comment) -> Entry:
+    return Entry(
+        at=comment.created_at,
+        comment=comment,
+        who=(comment.author.name if comment.author else "") or "Someone",
+        channel=_CHANNEL_LABELS.get(comment.channel, comment.channel),
+    )
+
+
+def _event_entry(event: TicketEvent) -> Entry:
+    return Entry(
+        at=event.created_at,
+        event=event,
+        changes=tuple(event_changes(event)),
+        who=(event.actor.name if event.actor else "") or "System",
+        what=_KIND_LABELS.get(event.kind, event.kind),
+        channel=_CHANNEL_LABELS.get(event.channel, event.channel),
+    )
 
 
 def timeline(*, events: list[TicketEvent], comments: list[Comment]) -> list[Entry]:
     """Oldest first. A comment is shown in full, so its "commented" event is left out."""
-    entries = [Entry(at=c.created_at, comment=c) for c in comments]
-    entries += [
-        Entry(at=e.created_at, event=e, changes=tuple(event_changes(e)))
-        for e in events
-        if e.kind != EventKind.COMMENTED
-    ]
+    entries = [_comment_entry(c) for c in comments]
+    entries += [_event_entry(e) for e in events if e.kind != EventKind.COMMENTED]
     # Comments sort before events of the same instant: a note's attachments follow the note.
     return sorted(entries, key=lambda e: (e.at, e.event is not None))

@@ -1,6 +1,6 @@
 from servicedesk.desk.timeline import event_changes, field_label, timeline, value_label
-from servicedesk.tickets.choices import EventKind
-from servicedesk.tickets.models import TicketEvent
+from servicedesk.tickets.choices import Channel, EventKind
+from servicedesk.tickets.models import Comment, TicketEvent
 from servicedesk.tickets.services import comment_add
 
 
@@ -30,3 +30,35 @@ def test_comment_events_give_way_to_the_comment(sd_ticket, agent_l1_lee):
     entries = timeline(events=list(sd_ticket.events.all()), comments=[comment])
     kinds = [e.comment.body if e.comment else e.event.kind for e in entries]
     assert kinds == ["created", "On it"]
+
+
+def test_entries_carry_who_what_and_channel_as_the_page_shows_them(
+    as_user, sd_ticket, agent_l1_lee
+):
+    comment = comment_add(ticket=sd_ticket, by=agent_l1_lee, body="On it")
+    gone = Comment.objects.create(
+        ticket=sd_ticket, author=None, body="From a deleted user", channel=Channel.EMAIL,
+        created_at=comment.created_at,
+    )  # fmt: skip
+    event = TicketEvent.objects.create(
+        ticket=sd_ticket, kind=EventKind.IMPORTED, actor=None, channel=Channel.API,
+        created_at=comment.created_at,
+    )  # fmt: skip
+    entries = {
+        e.comment.pk if e.comment else e.event.pk: e
+        for e in timeline(events=list(sd_ticket.events.all()), comments=[comment, gone])
+    }
+    assert (entries[comment.pk].who, entries[comment.pk].channel) == ("Lee Agent", "Desk")
+    assert (entries[gone.pk].who, entries[gone.pk].channel) == ("Someone", "Email")
+    assert (entries[event.pk].who, entries[event.pk].what, entries[event.pk].channel) == (
+        "System",
+        "Imported update",
+        "API",
+    )
+    # A kind or channel no longer in the choices reads as stored, as get_FOO_display has it.
+    retired = TicketEvent(kind="escalated", channel="fax", created_at=comment.created_at)
+    [old] = timeline(events=[retired], comments=[])
+    assert (old.what, old.channel) == (retired.get_kind_display(), retired.get_channel_display())
+    body = as_user(agent_l1_lee).get(f"/desk/tickets/{sd_ticket.number}/").content.decode()
+    assert "<strong>System</strong> <span>imported update</span>" in body
+    assert "<strong>Someone</strong>" in body
