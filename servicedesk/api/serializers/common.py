@@ -1,5 +1,6 @@
 """Pieces shared by the API's serializers."""
 
+import copy
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -43,6 +44,18 @@ class StrictInput(serializers.Serializer):
 
     # Fields that exist for agents; an end user sending one is told why it is refused.
     agent_only: frozenset[str] = frozenset()
+
+    def get_fields(self):
+        # DRF deep-copies every declared field for each serializer, which builds choices,
+        # querysets and validators again: most of the CPU of checking a request. A shallow copy
+        # still gives each serializer its own bound fields; they share only what a field never
+        # changes once made (choices, validators, and querysets, which are cloned before use).
+        return {
+            name: copy.deepcopy(field)
+            if isinstance(field, serializers.BaseSerializer)
+            else copy.copy(field)
+            for name, field in self._declared_fields.items()
+        }
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
