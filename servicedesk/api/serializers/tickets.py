@@ -64,6 +64,17 @@ class TicketOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# One serializer renders every single ticket, as a ``many=True`` list renders its items with
+# one child: building this serializer's fields costs more CPU than a ticket create's SQL. It
+# has no context, so its fields may not read one.
+_TICKET_OUTPUT = TicketOutput()
+
+
+def ticket_output(ticket: Ticket) -> dict:
+    """What the API shows of one ticket: ``TicketOutput(ticket).data``, without building it."""
+    return _TICKET_OUTPUT.to_representation(ticket)
+
+
 def _ref(queryset, **kwargs) -> serializers.PrimaryKeyRelatedField:
     return IdRef(queryset=queryset, **kwargs)
 

@@ -17,6 +17,7 @@ from servicedesk.api.serializers.tickets import (
     TicketCreateInput,
     TicketOutput,
     TicketUpdateInput,
+    ticket_output,
 )
 from servicedesk.api.views.common import NUMBER_PATTERN, ApiViewSet, etag, expected_version
 from servicedesk.tickets.choices import Channel
@@ -62,9 +63,7 @@ ERROR = OpenApiResponse(description='{"error": {"code", "message", "fields"}}')
 
 
 def _answer(ticket: Ticket, code: int = status.HTTP_200_OK, **headers) -> Response:
-    return Response(
-        TicketOutput(ticket).data, status=code, headers={"ETag": etag(ticket), **headers}
-    )
+    return Response(ticket_output(ticket), status=code, headers={"ETag": etag(ticket), **headers})
 
 
 class TicketViewSet(ApiViewSet):
