@@ -8,6 +8,7 @@ import pytest
 
 from servicedesk.accounts.choices import Role
 from servicedesk.accounts.tests.factories import AgentFactory, GroupFactory, UserFactory
+from servicedesk.desk.selectors import active_members
 from servicedesk.desk.tests.test_ticket_page import edit_data
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.services import ticket_update
@@ -159,3 +160,18 @@ def test_a_lead_is_offered_like_any_agent(as_user, lead_mo, sd_ticket):
     assert lead_mo.role == Role.LEAD
     body = as_user(lead_mo).get(f"/desk/tickets/{sd_ticket.number}/").content.decode()
     assert "Mo Lead" in select(body, "assignee")[0]
+
+
+def test_active_members_read_names_right_and_share_one_user_per_agent(
+    agent_l1_lee, service_desk, network_team
+):
+    pat = AgentFactory(username="pat", display_name="", first_name="Pat", last_name="Park",
+                       email="pat@example.org")  # fmt: skip
+    service_desk.members.add(pat)
+    network_team.members.add(pat)
+    found = active_members(group_ids=[service_desk.pk, network_team.pk])
+    assert [u.name for u in found[service_desk.pk]] == ["Lee Agent", "Pat Park"]
+    [in_network] = found[network_team.pk]
+    assert in_network is found[service_desk.pk][1]
+    # Loaded as .only() loads: the rest of the row is still there when asked for.
+    assert (in_network.username, in_network.email, in_network.role) == ("pat", pat.email, pat.role)
