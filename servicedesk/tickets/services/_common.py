@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import F
 
 from servicedesk.accounts.models import User
@@ -13,15 +14,47 @@ from servicedesk.tickets.models import NumberSequence, PriorityMatrixCell, Ticke
 
 def next_number(kind: str) -> str:
     """Give the next number of ``kind`` (INC0000001 ...). Call inside the creating transaction."""
-    NumberSequence.objects.get_or_create(kind=kind)
-    NumberSequence.objects.filter(kind=kind).update(last=F("last") + 1)
-    last = NumberSequence.objects.values_list("last", flat=True).get(kind=kind)
+    last = _bump_sequence(kind)
+    if last is None:  # the first ticket of this kind
+        NumberSequence.objects.get_or_create(kind=kind)
+        last = _bump_sequence(kind)
     return f"{NUMBER_PREFIX[kind]}{last:0{NUMBER_DIGITS}d}"
 
 
+def _bump_sequence(kind: str) -> int | None:
+    """Add one to the sequence of ``kind`` and give its new value; None if it has no row yet."""
+    if not _update_returning():
+        sequence = NumberSequence.objects.filter(kind=kind)
+        if not sequence.update(last=F("last") + 1):
+            return None
+        return sequence.values_list("last", flat=True).get()
+    # One statement instead of an UPDATE and a SELECT: the ORM has no UPDATE ... RETURNING.
+    quote = connection.ops.quote_name
+    meta = NumberSequence._meta
+    table, last, key = (
+        quote(meta.db_table), quote(meta.get_field("last").column), quote(meta.pk.column)
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE {key} = %s RETURNING {last}", [kind]
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _update_returning() -> bool:
+    # PostgreSQL has it; SQLite since 3.35, the same release that added INSERT ... RETURNING.
+    return connection.vendor == "postgresql" or (
+        connection.vendor == "sqlite" and connection.features.can_return_columns_from_insert
+    )
+
+
 def matrix_priority(impact: int, urgency: int) -> int:
-    cell = PriorityMatrixCell.objects.filter(impact=impact, urgency=urgency).first()
-    return cell.priority if cell else DEFAULT_PRIORITY_MATRIX[(impact, urgency)]
+    cells = PriorityMatrixCell.objects.values_list("priority", flat=True)
+    try:
+        return cells.get(impact=impact, urgency=urgency)
+    except PriorityMatrixCell.DoesNotExist:
+        return DEFAULT_PRIORITY_MATRIX[(impact, urgency)]
 
 
 def display(value: Any) -> Any:

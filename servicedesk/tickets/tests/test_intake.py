@@ -1,5 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from servicedesk.accounts.tests.factories import AgentFactory
 from servicedesk.core.errors import ValidationFailed
@@ -11,7 +13,7 @@ from servicedesk.tickets.models import (
     PriorityMatrixCell,
     Ticket,
 )
-from servicedesk.tickets.services import ticket_create
+from servicedesk.tickets.services import _common, ticket_create
 from servicedesk.tickets.tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +34,22 @@ def test_numbers_are_per_kind(requester_ann, service_desk):
 def test_numbering_continues_after_the_sequence(requester_ann, service_desk):
     NumberSequence.objects.create(kind=Kind.INCIDENT, last=34_000)
     assert make_ticket(requester=requester_ann).number == "INC0034001"
+
+
+def test_numbering_without_update_returning(requester_ann, service_desk, monkeypatch):
+    # SQLite before 3.35 has no UPDATE ... RETURNING: the sequence is bumped, then read.
+    monkeypatch.setattr(_common, "_update_returning", lambda: False)
+    first, second = make_ticket(requester=requester_ann), make_ticket(requester=requester_ann)
+    assert [first.number, second.number] == ["INC0000001", "INC0000002"]
+    assert NumberSequence.objects.get(kind=Kind.INCIDENT).last == 2
+
+
+def test_numbering_uses_update_returning_where_the_database_has_it(requester_ann, service_desk):
+    make_ticket(requester=requester_ann)
+    with CaptureQueriesContext(connection) as queries:
+        assert _common.next_number(Kind.INCIDENT) == "INC0000002"
+    assert len(queries) == 1
+    assert "RETURNING" in queries[0]["sql"]
 
 
 @pytest.mark.parametrize(
