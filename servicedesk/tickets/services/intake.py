@@ -18,9 +18,11 @@ from servicedesk.tickets.services.validation import Problems, check_custom_field
 
 def default_group() -> SupportGroup | None:
     """The service desk group that takes what no rule routes elsewhere."""
-    return SupportGroup.objects.filter(
-        name=settings.SERVICEDESK_DEFAULT_GROUP, is_active=True
-    ).first()
+    # Names are unique: get() spares the ordering that first() would add.
+    try:
+        return SupportGroup.objects.get(name=settings.SERVICEDESK_DEFAULT_GROUP, is_active=True)
+    except SupportGroup.DoesNotExist:
+        return None
 
 
 @transaction.atomic
