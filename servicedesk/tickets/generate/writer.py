@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from datetime import time as midnight
 from random import Random
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -57,6 +57,21 @@ class GenerateSummary:
         return self.tickets / self.seconds if self.seconds > 0 else 0.0
 
 
+class GenerateStopped(Exception):
+    """A batch failed in the database (locked, full, gone): it was rolled back whole, and the
+    batches before it are kept, numbered without gaps."""
+
+    def __init__(
+        self, *, done: int, total: int, cause: DatabaseError, step: str = "a batch"
+    ) -> None:
+        reason = " ".join(str(cause).split()) or type(cause).__name__
+        super().__init__(
+            f"the database refused {step} ({reason}); {done:,} of {total:,} tickets were "
+            "written before it and nothing of it; run again to add more"
+        )
+        self.done = done
+
+
 def generate_tickets(
     *,
     count: int,
@@ -81,18 +96,30 @@ def generate_tickets(
     rng = Random(seed)
     summary = GenerateSummary()
     with gc_paused(), _sqlite_cache():
-        with transaction.atomic():
-            directory = directory_ensure(profile=profile)
+        try:
+            with transaction.atomic():
+                directory = directory_ensure(profile=profile)
+            matrix = _matrix()
+        except DatabaseError as exc:
+            step = "the generated people, groups and categories"
+            raise GenerateStopped(done=0, total=count, cause=exc, step=step) from exc
         summary.users_created, summary.users = directory.users_created, directory.pool_size
-        maker = TicketMaker(profile=profile, directory=directory, matrix=_matrix(), now=now)
+        maker = TicketMaker(profile=profile, directory=directory, matrix=matrix, now=now)
         moments = created_times(rng, profile=profile, count=count, now=now)
         for start in range(0, count, batch):
             made = [
                 maker.make(rng, created=moment, kind=profile.kinds.draw(rng))
                 for moment in moments[start : start + batch]
             ]
-            with transaction.atomic():
-                _write(made, summary)
+            try:
+                with transaction.atomic():
+                    events, comments = _write(made)
+            except DatabaseError as exc:
+                raise GenerateStopped(done=summary.tickets, total=count, cause=exc) from exc
+            # Counted once committed, so that a failure at commit counts none of the batch.
+            summary.tickets += len(made)
+            summary.events += events
+            summary.comments += comments
             if progress is not None:
                 progress(summary.tickets, count, time.monotonic() - started)
     summary.seconds = time.monotonic() - started
@@ -143,7 +170,8 @@ def _number(made: list[Made]) -> None:
         following[kind] += 1
 
 
-def _write(made: list[Made], summary: GenerateSummary) -> None:
+def _write(made: list[Made]) -> tuple[int, int]:
+    """Store one batch; returns how many events and comments it wrote."""
     _number(made)
     # Sequences only grow, so every id given to this batch is above the highest one before it.
     before = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -161,9 +189,7 @@ def _write(made: list[Made], summary: GenerateSummary) -> None:
     insert_rows(TicketEvent, events)
     if comments:
         insert_rows(Comment, comments)
-    summary.tickets += len(made)
-    summary.events += len(events)
-    summary.comments += len(comments)
+    return len(events), len(comments)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from servicedesk.core.errors import ValidationFailed
 from servicedesk.tickets.generate.writer import (
     MAX_BATCH,
     MAX_TICKETS,
+    GenerateStopped,
     GenerateSummary,
     generate_tickets,
 )
@@ -69,6 +70,8 @@ class Command(BaseCommand):
             )
         except ValidationFailed as exc:
             raise _usage_error(exc.message) from exc
+        except GenerateStopped as exc:
+            raise CommandError(str(exc), returncode=1) from exc
         self.stdout.write(_report(summary))
 
     def _progress(self, done: int, total: int, seconds: float) -> None:
