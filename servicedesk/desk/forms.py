@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils import formats
-from django.utils.html import format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from servicedesk.accounts.models import SupportGroup, User
@@ -27,14 +27,14 @@ from servicedesk.tickets.choices import (
 from servicedesk.tickets.models import Category, Ticket
 
 
-def _attrs_html(attrs: dict[str, Any]) -> SafeString:
+def _attrs_html(attrs: dict[str, Any]) -> str:
     # As Django's widgets/attrs.html: False leaves the attribute out, True writes its name only.
-    return mark_safe(
-        "".join(
-            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-            for name, value in attrs.items()
-            if value is not False
-        )
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
@@ -44,21 +44,21 @@ class FastSelect(forms.Select):
     Django renders every option through two widget templates; with a few hundred agents,
     groups and categories, that was most of a queue page's time. The choices, the selected
     option and the attributes still come from ``Select.get_context``, so behaviour is Django's.
+    Every value is escaped as the templates escape it (``conditional_escape``).
     """
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs_html(widget["attrs"]))]
+        parts = [
+            f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>'
+        ]
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
             parts.extend(
-                format_html(
-                    '\n  <option value="{}"{}>{}</option>\n',
-                    option["value"],
-                    _attrs_html(option["attrs"]),
-                    formats.localize(option["label"]),
-                )
+                f'\n  <option value="{conditional_escape(option["value"])}"'
+                f"{_attrs_html(option['attrs']) if option['attrs'] else ''}>"
+                f"{conditional_escape(formats.localize(option['label']))}</option>\n"
                 for option in options
             )
             if group_name:

@@ -28,6 +28,7 @@ HOSTILE = [
         (FLAT, 2, {"id": "id_group"}),
         (FLAT, "3", {"id": "id_group", "required": True, "disabled": False}),
         (FLAT, "99", None),
+        (FLAT, "1", {"data-n": 0, "data-none": None, "data-lazy": mark_safe("<i>")}),
         (GROUPED, "11", {"id": "id_subcategory", "data-x": '{"a":[1,"<b>"]}'}),
         (GROUPED, None, {"id": "id_subcategory", "aria-invalid": "true"}),
         (HOSTILE, '1" onclick="x()', {"id": "id_assignee"}),
