@@ -125,4 +125,4 @@ def filter_assignees(*, user: User) -> QuerySet[User]:
         mine = Membership.objects.filter(user_id=user.pk).values("group_id")
         colleagues = Membership.objects.filter(group_id__in=mine).values("user_id")
         qs = qs.filter(Q(pk__in=colleagues) | Q(pk=user.pk))
-    return qs.order_by("display_name", "username")
+    return qs.only(*_NAME_FIELDS).order_by("display_name", "username")
