@@ -10,6 +10,7 @@ from servicedesk.api.views.activity import (
     WatcherViewSet,
 )
 from servicedesk.api.views.common import NUMBER_PATTERN
+from servicedesk.api.views.dashboard import DashboardViewSet
 from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserViewSet
 from servicedesk.api.views.tickets import TicketViewSet
 
@@ -25,5 +26,6 @@ router.register(f"{TICKET}/watchers", WatcherViewSet, basename="ticket-watcher")
 router.register("users", UserViewSet, basename="user")
 router.register("groups", GroupViewSet, basename="group")
 router.register("categories", CategoryViewSet, basename="category")
+router.register("dashboard", DashboardViewSet, basename="dashboard")
 
 urlpatterns = router.urls

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from servicedesk.desk.views import intake, queues, ticket
+from servicedesk.desk.views import dashboard, intake, queues, ticket
 
 app_name = "desk"
 
 urlpatterns = [
     path("", queues.ticket_list, name="home"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("tickets/", queues.ticket_list, name="tickets"),
     path("search/", queues.ticket_search, name="search"),
     path("tickets/new/", intake.ticket_new, name="ticket_new"),
