@@ -25,7 +25,6 @@ def default_group() -> SupportGroup | None:
         return None
 
 
-@transaction.atomic
 def ticket_create(
     *,
     by: User,
@@ -48,7 +47,11 @@ def ticket_create(
     watchers: Iterable[User] = (),
     attachments: Iterable[UploadedFile] = (),
 ) -> Ticket:
-    """Raise a ticket: check, classify, prioritise, assign, record. Nothing is stored on error."""
+    """Raise a ticket: check, classify, prioritise, assign, record. Nothing is stored on error.
+
+    Only the record is written in the transaction: on SQLite it holds the one write lock, so
+    the checks and look-ups before it do not keep other writers waiting.
+    """
     attachments = list(attachments)
     values: dict[str, Any] = {
         "title": title, "description": description, "kind": kind, "channel": channel,
@@ -88,50 +91,52 @@ def ticket_create(
             problems.add("assignee", f"{assignee} is not a member of any active group.")
             problems.raise_if_any()
 
-    now = clock.now()
-    ticket = Ticket.objects.create(
-        number=next_number(kind),
-        kind=kind,
-        title=title.strip(),
-        description=description,
-        state=State.ASSIGNED if assignee else State.NEW,
-        channel=channel,
-        requester=requester,
-        reported_by=by if by.pk != requester.pk else None,
-        organisation_id=requester.organisation_id,
-        category=category,
-        subcategory=subcategory,
-        affected_service=affected_service,
-        configuration_item=configuration_item,
-        impact=impact,
-        urgency=urgency,
-        priority=priority,
-        priority_override_reason=priority_override_reason.strip(),
-        assignment_group=assignment_group,
-        assignee=assignee,
-        custom_fields=custom_fields,
-        created_at=now,
-        updated_at=now,
-    )
-    for watcher in watchers:
-        Watch.objects.get_or_create(ticket=ticket, user=watcher)
-
+    state = State.ASSIGNED if assignee else State.NEW
     recorded = {
-        "kind": kind, "state": ticket.state, "channel": channel, "title": ticket.title,
+        "kind": kind, "state": state, "channel": channel, "title": title.strip(),
         "requester": requester, "impact": impact, "urgency": urgency, "priority": priority,
         "category": category, "subcategory": subcategory, "assignment_group": assignment_group,
         "assignee": assignee, "affected_service": affected_service,
         "configuration_item": configuration_item,
     }  # fmt: skip
     changes = {k: [None, display(v)] for k, v in recorded.items() if v not in (None, "")}
-    event_append(
-        ticket=ticket,
-        kind=EventKind.CREATED,
-        actor=by,
-        channel=channel,
-        changes=changes,
-        message=priority_override_reason.strip(),
-    )
-    for upload in attachments:
-        attachment_store(ticket=ticket, by=by, upload=upload, channel=channel)
+
+    with transaction.atomic():
+        now = clock.now()  # in the transaction: numbers and creation times go up together
+        ticket = Ticket.objects.create(
+            number=next_number(kind),
+            kind=kind,
+            title=title.strip(),
+            description=description,
+            state=state,
+            channel=channel,
+            requester=requester,
+            reported_by=by if by.pk != requester.pk else None,
+            organisation_id=requester.organisation_id,
+            category=category,
+            subcategory=subcategory,
+            affected_service=affected_service,
+            configuration_item=configuration_item,
+            impact=impact,
+            urgency=urgency,
+            priority=priority,
+            priority_override_reason=priority_override_reason.strip(),
+            assignment_group=assignment_group,
+            assignee=assignee,
+            custom_fields=custom_fields,
+            created_at=now,
+            updated_at=now,
+        )
+        for watcher in watchers:
+            Watch.objects.get_or_create(ticket=ticket, user=watcher)
+        event_append(
+            ticket=ticket,
+            kind=EventKind.CREATED,
+            actor=by,
+            channel=channel,
+            changes=changes,
+            message=priority_override_reason.strip(),
+        )
+        for upload in attachments:
+            attachment_store(ticket=ticket, by=by, upload=upload, channel=channel)
     return ticket
