@@ -7,7 +7,7 @@ DEV_INSTALLED := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint lock check-migrations clean bench
+.PHONY: setup run test lint lock check-migrations clean bench bench-peer
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("servicedesk needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -42,6 +42,11 @@ DATABASES ?= sqlite,postgres
 SIZES ?= 100000,1000000
 bench: setup
 	$(BIN)/python bench/run.py --databases $(DATABASES) --sizes $(SIZES) $(if $(ONLY),--only $(ONLY))
+
+# django-helpdesk measured on the same tickets, in its own venv under var/bench/peer/
+# (make bench-peer PEER_ARGS="--size 2000" for a quick run).
+bench-peer: $(INSTALLED)
+	$(BIN)/python bench/peer/run.py --python $(PYTHON) $(PEER_ARGS)
 
 # Re-lock after changing dependencies in pyproject.toml.
 lock: $(DEV_INSTALLED)

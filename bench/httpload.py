@@ -3,7 +3,7 @@
 Standard library only (shared with the peer's scripts). ``serve`` starts gunicorn with a given
 Python and WSGI app and waits until it answers; ``throughput`` sends a list of requests from N
 concurrent clients, each on its own keep-alive connection; ``timings`` times one request again
-and again on one connection.
+and again on one connection, ``sequence_timings`` a page with the requests it makes at once.
 """
 
 import http.client
@@ -138,17 +138,27 @@ def throughput(port: int, requests: Sequence[Request], *, clients: int = 4) -> L
 
 def timings(port: int, request: Request, *, repeat: int, warmup: int = 3) -> list[float]:
     """Milliseconds of ``repeat`` sends of one request on one keep-alive connection."""
+    return sequence_timings(port, [request], repeat=repeat, warmup=warmup)
+
+
+def sequence_timings(
+    port: int, requests: Sequence[Request], *, repeat: int, warmup: int = 3
+) -> list[float]:
+    """Milliseconds of ``repeat`` runs of ``requests`` one after another on one keep-alive
+    connection, each run timed whole: what a person waits for a page and the data request its
+    script makes at once."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     samples = []
     try:
         for i in range(warmup + repeat):
             started = time.perf_counter()
-            status, body = _send(conn, request)
+            for request in requests:
+                status, body = _send(conn, request)
+                if status >= 400:
+                    raise RuntimeError(
+                        f"{request.method} {request.path} answered {status}: {body[:200]!r}"
+                    )
             elapsed = (time.perf_counter() - started) * 1000
-            if status >= 400:
-                raise RuntimeError(
-                    f"{request.method} {request.path} answered {status}: {body[:200]!r}"
-                )
             if i >= warmup:
                 samples.append(elapsed)
     finally:

@@ -1,0 +1,1 @@
+"""A minimal Django project that serves django-helpdesk for the peer benchmark."""
