@@ -56,7 +56,7 @@ DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 # The peer's scenarios and the one of ours each is compared with: (scenario, note).
 PEER_PAIRS = {
     "api_create": ("api_create", None),
-    "list_first_page": ("desk_queue", "all, lead"),
+    "list_first_page": ("desk_queue", "open, lead"),  # their default list: open tickets
     "ticket_page": ("ticket_page", "200 events, 50 comments"),
     "dashboard": ("dashboard", "lead, sees all"),
 }
