@@ -9,6 +9,7 @@ from django.db.models import Q
 from servicedesk.accounts.models import SupportGroup, User
 from servicedesk.tickets.choices import OPEN_STATES, Channel, Impact, Kind, Priority, State
 from servicedesk.tickets.models import Category, Ticket
+from servicedesk.tickets.search import search_tickets
 
 ORDERING = {
     "created": ("created_at", "id"),
@@ -76,4 +77,4 @@ class TicketFilter(df.FilterSet):
         number = value.upper()
         if len(number) > 3 and number[:3] in {"INC", "REQ", "PRB", "CHG"} and number[3:].isdigit():
             return queryset.filter(Q(number=number) | Q(external_ref=number))
-        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+        return search_tickets(queryset, value)

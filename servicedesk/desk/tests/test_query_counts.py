@@ -29,6 +29,8 @@ FEW, MANY = 1, 4  # rounds of the board below
 PAGE = 9
 # A chosen group, assignee or category is looked up once to check the choice.
 CHOICE = 1
+# A text search first asks the text index which tickets match (tickets.search).
+TEXT = 1
 # Cases that hold nothing by their nature: what is assigned to me is never unassigned.
 EMPTY = {"mine/unassigned", "unassigned/assignee"}
 # The ticket page: the session, its user, the ticket, its events, comments (with their files),
@@ -143,7 +145,12 @@ def test_every_queue_with_every_filter_and_sort_costs_the_pinned_queries(
     board(MANY, me)
     many = _measure(client, cases)
 
-    expected = {name: PAGE + (CHOICE if name.split("/")[1] in CHOSEN else 0) for name in cases}
+    expected = {
+        name: PAGE
+        + (CHOICE if name.split("/")[1] in CHOSEN else 0)
+        + (TEXT if "q" in cases[name] else 0)
+        for name in cases
+    }
     assert {name: queries for name, (queries, _) in few.items()} == expected
     assert {name: queries for name, (queries, _) in many.items()} == expected
     # Each case shows tickets, and more of them the second time: the rows were really there.
