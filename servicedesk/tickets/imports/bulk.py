@@ -1,9 +1,10 @@
-"""Plain multi-row INSERTs for imports, for the tables where ``bulk_create`` is too slow.
+"""Plain multi-row INSERTs (COPY on PostgreSQL) for the tables where ``bulk_create`` is too slow.
 
 ``bulk_create`` runs each field of each object through the ORM's preparation; for the 140,000
 rows of the ServiceNow log that took most of the import's time. ``insert_rows`` takes one dict
 per row (by attname), fills what a row leaves out from the field's default exactly as the model
-would, adapts values with the backend's own operations, and sends many rows per statement.
+would, adapts values with the backend's own operations, and sends many rows per statement
+(PostgreSQL: one COPY stream).
 It sends no signals, stamps no ``auto_now`` fields and returns no ids. ``gc_paused`` keeps the
 garbage collector out of the way while an import holds its whole file in memory.
 """
@@ -88,6 +89,9 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
 
 
 def _execute(table: str, columns: list[str], values: list[list[Any]]) -> None:
+    if connection.vendor == "postgresql":
+        _copy(table, columns, values)
+        return
     # Several rows per statement, the statements sent with executemany: per-row statements are
     # slow on PostgreSQL (one round of parse/bind/execute each), and SQLite caps a statement's
     # parameters, which bulk_batch_size knows.
@@ -109,3 +113,14 @@ def _execute(table: str, columns: list[str], values: list[list[Any]]) -> None:
             cursor.executemany(sql(per), groups)
         if rest:
             cursor.execute(sql(rest), list(chain.from_iterable(values[full * per :])))
+
+
+def _copy(table: str, columns: list[str], values: list[list[Any]]) -> None:
+    # PostgreSQL's COPY streams the rows with no statement per row or batch: about twice the
+    # speed of multi-row INSERTs for generated tickets and their events.
+    ops = connection.ops
+    names = ", ".join(ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {ops.quote_name(table)} ({names}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
