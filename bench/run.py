@@ -297,6 +297,7 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=30)
     parser.add_argument("--no-doc", action="store_true", help="print only; leave the docs alone")
     parser.add_argument("--quick", action="store_true", help="few samples: checks the harness")
+    parser.add_argument("--datasets-only", action="store_true", help="make the data sets, no runs")
     parser.add_argument("--work-dir", type=Path, default=VAR, help="where data sets are kept")
     parser.add_argument(
         "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
@@ -332,12 +333,18 @@ def main() -> int:
         sets = [Dataset(database, size, args.postgres_url, var) for size in sizes]
         for ds in sets:
             ds.make()
+        if args.datasets_only:
+            continue
+        for ds in sets:
             results += in_process(ds, args.only, samples)
         if "api_create" in wanted:
             results.append(api_create(sets[0], creates=quick.get("creates", CREATES)))
         if "worker_memory" in wanted:
             requests = quick.get("memory_requests", MEMORY_REQUESTS)
             results.append(worker_memory(sets[-1], requests=requests))
+    if args.datasets_only:
+        say(f"bench: data sets ready in {time.monotonic() - started:.0f}s")
+        return 0
     body = table(results)
     print(body)
     peer_results = var / PEER_RESULTS.name
