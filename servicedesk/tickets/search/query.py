@@ -10,8 +10,9 @@ Neither database can tell which case it is in. SQLite has no estimate for a MATC
 PostgreSQL multiplies the frequencies of the words, so two common words that never occur
 together ("hi hello") look common and make it walk the whole table. So we ask the index first:
 ``_first_matches`` reads at most ``FEW`` ids from it, which is cheap in both cases. Fewer than
-that, and the list is narrowed to exactly those ids (the database then knows the count). Else
-the condition is put on the row, where walking the list's order finds a page quickly.
+that, and the first plan is made certain: PostgreSQL gets the ids themselves, SQLite the
+index's matches looked up by rowid. Else the condition goes on the row in a form that lets
+the database walk the list's order (docs/admin-guide.md has the figures at a million tickets).
 """
 
 from django.db import NotSupportedError, connections
@@ -21,23 +22,26 @@ from django.db.models.expressions import RawSQL
 from servicedesk.tickets.search import index
 from servicedesk.tickets.search.terms import Term, fts5_query, parse, tsquery
 
-# Up to this many matches are read from the index and handed to the list as ids.
+# Up to this many matches count as few (at a million tickets both plans cost about the same
+# there; the crossover grows with the square root of the number of tickets).
 FEW = 5000
 
 
 class TextMatch(Expression):
-    """True for tickets whose title or description holds every term (many-matches plan).
+    """True for tickets whose title or description holds every term.
 
-    Written against the ticket's primary key column, so that Django keeps the table alias
-    right wherever the condition ends up (a subquery, a join).
+    ``many`` says which plan to lead the database to (module docstring). Written against the
+    ticket's primary key column, so that Django keeps the table alias right wherever the
+    condition ends up (a subquery, a join).
     """
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, terms: list[Term]):
+    def __init__(self, terms: list[Term], *, many: bool):
         super().__init__()
         self.terms = terms
+        self.many = many
         self.pk = F("pk")
 
     def get_source_expressions(self):
@@ -51,12 +55,15 @@ class TextMatch(Expression):
 
     def as_sqlite(self, compiler, connection):
         pk, params = compiler.compile(self.pk)
-        # The unary + keeps SQLite from looking the matches up one by one and sorting them
-        # all; it reads the match set once and walks the list's index instead.
-        sql = f"+{pk} IN (SELECT rowid FROM {index.FTS} WHERE {index.FTS} MATCH %s)"
+        # SQLite looks the matches up by rowid and sorts them, unless the unary + hides the
+        # rowid: then it reads the match set once and walks the list's index instead.
+        lhs = f"+{pk}" if self.many else pk
+        sql = f"{lhs} IN (SELECT rowid FROM {index.FTS} WHERE {index.FTS} MATCH %s)"
         return sql, (*params, fts5_query(self.terms))
 
     def as_postgresql(self, compiler, connection):
+        if not self.many:
+            raise NotSupportedError("On PostgreSQL few matches are given as their ids.")
         alias = connection.ops.quote_name(self.pk.alias)
         sql = f"{alias}.{index.COLUMN} @@ to_tsquery(%s::regconfig, %s)"
         return sql, (index.CONFIG, tsquery(self.terms))
@@ -96,10 +103,12 @@ def search_tickets(tickets: QuerySet, text: str) -> QuerySet:
         return tickets.none()
     ids = _first_matches(terms, using=tickets.db, limit=FEW)
     if len(ids) >= FEW:
-        return tickets.filter(TextMatch(terms))
+        return tickets.filter(TextMatch(terms, many=True))
     if connections[tickets.db].vendor == "postgresql":
         # As an array the planner counts on a few rows and looks them up by primary key; as
         # a list of values it may walk the list's index instead and, when the user may see
         # only some tickets, read a large part of the table to fill a page.
         return tickets.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
-    return tickets.filter(pk__in=ids)
+    # SQLite: asking the index again costs little for few matches, and a list of ids could
+    # pass the 999 parameters older SQLite builds allow in one statement.
+    return tickets.filter(TextMatch(terms, many=False))
