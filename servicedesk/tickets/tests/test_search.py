@@ -14,6 +14,7 @@ from servicedesk.tickets.filters import TicketFilter
 from servicedesk.tickets.imports.bulk import insert_rows
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.search import index, query
+from servicedesk.tickets.search.query import TextMatch
 from servicedesk.tickets.search.terms import MAX_TERMS, Term, fts5_query, parse, tsquery
 from servicedesk.tickets.selectors import ticket_list
 from servicedesk.tickets.services import ticket_update
@@ -124,7 +125,8 @@ def test_any_text_gives_words_of_letters_and_digits_only(text):
 @pytest.fixture(params=["few", "many"])
 def plan(request, monkeypatch):
     """Both plans of tickets.search.query: matches as a list of ids, or the condition on rows."""
-    monkeypatch.setattr(query, "FEW", 10**6 if request.param == "few" else 1)
+    few = 10**6 if request.param == "few" else 1
+    monkeypatch.setattr(query, "FEW", {"sqlite": few, "postgresql": few})
     return request.param
 
 
@@ -219,10 +221,21 @@ def test_numbers_still_find_their_ticket(plan, desk, lead_mo):
 def test_no_text_makes_the_search_fail(desk, lead_mo, text):
     few = query.FEW
     try:
-        for query.FEW in (10**6, 1):  # both plans
+        for n in (10**6, 1):  # both plans
+            query.FEW = {"sqlite": n, "postgresql": n}
             _found(lead_mo, text.replace("\x00", ""))  # the form refuses NUL before we see it
     finally:
         query.FEW = few
+
+
+@pytest.mark.parametrize("text", ["paper", "pape", "paper jam", '"paper jam"', "print jam"])
+def test_the_index_is_asked_for_at_most_the_few_it_needs(desk, text):
+    every = set(query._first_matches(parse(text), using="default", limit=100))
+    assert every == {t.pk for t in Ticket.objects.filter(TextMatch(parse(text), many=True))}
+    assert every and {t.pk for t in desk.values() if t.pk in every}
+    for limit in (1, len(every)):
+        first = query._first_matches(parse(text), using="default", limit=limit)
+        assert len(first) == limit and set(first) <= every
 
 
 def test_the_list_keeps_its_order(plan, desk, lead_mo):
