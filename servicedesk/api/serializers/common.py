@@ -50,12 +50,7 @@ class StrictInput(serializers.Serializer):
         # querysets and validators again: most of the CPU of checking a request. A shallow copy
         # still gives each serializer its own bound fields; they share only what a field never
         # changes once made (choices, validators, and querysets, which are cloned before use).
-        return {
-            name: copy.deepcopy(field)
-            if isinstance(field, serializers.BaseSerializer)
-            else copy.copy(field)
-            for name, field in self._declared_fields.items()
-        }
+        return {name: _copy_field(field) for name, field in self._declared_fields.items()}
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -72,6 +67,18 @@ class StrictInput(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError(unknown)
         return super().to_internal_value(data)
+
+
+def _copy_field(field: serializers.Field) -> serializers.Field:
+    if isinstance(field, serializers.BaseSerializer | serializers.ManyRelatedField):
+        return copy.deepcopy(field)
+    copied = copy.copy(field)
+    if isinstance(getattr(field, "child", None), serializers.Field):
+        # A list's or dict's item field is bound to its parent: to this copy, not the original
+        # (everything else bind() set is the same for both).
+        copied.child = _copy_field(field.child)
+        copied.child.parent = copied
+    return copied
 
 
 def _check_json(value: Any, depth: int = 0) -> None:

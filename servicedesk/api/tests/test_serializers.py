@@ -33,6 +33,11 @@ def test_each_input_has_its_own_bound_fields(service_desk):
         assert field.field_name == name
         declared = TicketCreateInput._declared_fields[name]
         assert declared.parent is None and declared.field_name is None
+    for name in ("watchers", "custom_fields"):  # a list's and a dict's item field
+        child = first.fields[name].child
+        assert child is not second.fields[name].child
+        assert child is not TicketCreateInput._declared_fields[name].child
+        assert child.parent is first.fields[name] and child.root is first
     assert not first.is_valid()
     assert second.is_valid(), second.errors
     assert set(first.errors) == {"title"} and not second.errors
