@@ -3,7 +3,7 @@
 import re
 
 from django.apps import apps
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
 from servicedesk.accounts.choices import Role
@@ -30,8 +30,14 @@ def ticket_visibility_q(user: User) -> Q | None:
     if user.is_agent:
         if user.can_see_all_tickets:
             return None
-        my_groups = Membership.objects.filter(user_id=user.pk).values("group_id")
-        return Q(assignment_group_id__in=my_groups) | Q(assignee_id=user.pk)
+        # EXISTS rather than IN (subquery): SQLite's planner would read both sides of an OR of
+        # two indexed IN terms through their indexes, collect every ticket of the agent's
+        # groups and sort them all before the first page; with EXISTS it walks the list's
+        # order and stops after one page. PostgreSQL plans both spellings alike.
+        my_group = Membership.objects.filter(
+            user_id=user.pk, group_id=OuterRef("assignment_group_id")
+        )
+        return Q(Exists(my_group)) | Q(assignee_id=user.pk)
     watch_model = apps.get_model("tickets", "Watch")
     watched = watch_model.objects.filter(user_id=user.pk).values("ticket_id")
     q = Q(requester_id=user.pk) | Q(pk__in=watched)

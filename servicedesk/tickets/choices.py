@@ -36,6 +36,9 @@ OPEN_STATES = frozenset(
         State.AWAITING_CHANGE,
     }
 )
+# The open states in one fixed order, as the queries over open tickets and the partial indexes
+# that serve them spell them (Ticket.IsOpen).
+OPEN_STATE_LIST = tuple(s for s in State if s in OPEN_STATES)
 FINAL_STATES = frozenset({State.CLOSED, State.CANCELLED})
 _WORKING = OPEN_STATES - {State.NEW}
 

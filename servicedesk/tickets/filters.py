@@ -4,11 +4,11 @@ from datetime import UTC
 
 import django_filters as df
 from django import forms
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, IntegerField, Q
 
 from servicedesk.accounts.models import SupportGroup, User
-from servicedesk.tickets.choices import OPEN_STATES, Channel, Impact, Kind, Priority, State
-from servicedesk.tickets.models import Category, Ticket
+from servicedesk.tickets.choices import Channel, Impact, Kind, Priority, State
+from servicedesk.tickets.models import Category, IsOpen, Ticket
 from servicedesk.tickets.search import search_tickets
 
 ORDERING = {
@@ -39,13 +39,22 @@ class InstantFilter(df.IsoDateTimeFilter):
     field_class = _IsoInstantField
 
 
+def _choices(choices) -> df.MultipleChoiceFilter:
+    # Every filter is on a column of the ticket itself, so no row can come twice: without
+    # distinct=False (django-filter's default is True) the list would be a SELECT DISTINCT,
+    # which reads every matching ticket before the first page instead of walking an index.
+    return df.MultipleChoiceFilter(choices=choices, distinct=False)
+
+
 class TicketFilter(df.FilterSet):
-    kind = df.MultipleChoiceFilter(choices=Kind.choices)
-    state = df.MultipleChoiceFilter(choices=State.choices)
-    priority = df.MultipleChoiceFilter(choices=Priority.choices)
-    impact = df.MultipleChoiceFilter(choices=Impact.choices)
-    urgency = df.MultipleChoiceFilter(choices=Impact.choices)
-    channel = df.MultipleChoiceFilter(choices=Channel.choices)
+    kind = _choices(Kind.choices)
+    state = _choices(State.choices)
+    priority = df.MultipleChoiceFilter(
+        choices=Priority.choices, distinct=False, method="filter_priority"
+    )
+    impact = _choices(Impact.choices)
+    urgency = _choices(Impact.choices)
+    channel = _choices(Channel.choices)
     group = df.ModelChoiceFilter(field_name="assignment_group", queryset=SupportGroup.objects.all())
     assignee = df.ModelChoiceFilter(queryset=User.objects.all())
     # Plain ids: a list filtered by someone you may not see is empty, not an error that would
@@ -64,10 +73,17 @@ class TicketFilter(df.FilterSet):
         fields: list[str] = []
 
     def filter_open(self, queryset, name, value):
-        return (
-            queryset.filter(state__in=OPEN_STATES)
-            if value
-            else queryset.exclude(state__in=OPEN_STATES)
+        return queryset.filter(IsOpen()) if value else queryset.exclude(IsOpen())
+
+    def filter_priority(self, queryset, name, value):
+        # Tested on each row the list's index walk reads, never looked up in the priority
+        # index: one priority holds nine tickets in ten, and a planner without statistics
+        # (SQLite) would read all of them, in every state, before an open queue's first page.
+        if not value:
+            return queryset
+        row_priority = ExpressionWrapper(F("priority") + 0, output_field=IntegerField())
+        return queryset.alias(row_priority=row_priority).filter(
+            row_priority__in=[int(v) for v in value]
         )
 
     def filter_text(self, queryset, name, value):

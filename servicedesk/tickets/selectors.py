@@ -5,12 +5,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from servicedesk.accounts.models import User
 from servicedesk.accounts.selectors import ticket_visibility_q
 from servicedesk.core.errors import NotFound
-from servicedesk.tickets.choices import OPEN_STATES, State
+from servicedesk.tickets.choices import State
 from servicedesk.tickets.models import (
     Attachment,
     Category,
     Comment,
     CustomField,
+    IsOpen,
     Ticket,
     TicketEvent,
     TicketLink,
@@ -106,7 +107,7 @@ def custom_field_rows(ticket: Ticket) -> list[tuple[str, object]]:
 
 
 def open_tickets(user: User) -> QuerySet[Ticket]:
-    return ticket_list(user).filter(state__in=OPEN_STATES)
+    return ticket_list(user).filter(IsOpen())
 
 
 def recently_resolved(user: User) -> QuerySet[Ticket]:

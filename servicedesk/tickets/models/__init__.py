@@ -6,7 +6,7 @@ from servicedesk.tickets.models.taxonomy import (
     NumberSequence,
     PriorityMatrixCell,
 )
-from servicedesk.tickets.models.ticket import Ticket, TicketLink, Watch
+from servicedesk.tickets.models.ticket import IsOpen, Ticket, TicketLink, Watch
 
 __all__ = [
     "Attachment",
@@ -14,6 +14,7 @@ __all__ = [
     "Comment",
     "ConfigurationItem",
     "CustomField",
+    "IsOpen",
     "NumberSequence",
     "PriorityMatrixCell",
     "Ticket",
