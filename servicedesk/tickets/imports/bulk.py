@@ -120,7 +120,7 @@ def _copy(table: str, columns: list[str], values: list[list[Any]]) -> None:
     # speed of multi-row INSERTs for generated tickets and their events.
     ops = connection.ops
     names = ", ".join(ops.quote_name(column) for column in columns)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {ops.quote_name(table)} ({names}) FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
+    statement = f"COPY {ops.quote_name(table)} ({names}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in values:
+            copy.write_row(row)
