@@ -1,6 +1,6 @@
 """Reads on tickets. Every one starts from what the user may see (accounts.selectors)."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from servicedesk.accounts.models import User
 from servicedesk.accounts.selectors import ticket_visibility_q
@@ -85,12 +85,14 @@ def attachment_get(*, user: User, attachment_id: int) -> Attachment:
 def ticket_links(*, ticket: Ticket, user: User) -> list[tuple[str, TicketLink, Ticket]]:
     """Links in both directions, leaving out tickets the user may not see."""
     visible = visible_tickets(user)
-    out = TicketLink.objects.filter(source=ticket, target__in=visible.values("pk")).select_related(
-        "target"
-    )
-    into = TicketLink.objects.filter(target=ticket, source__in=visible.values("pk")).select_related(
-        "source"
-    )
+    # EXISTS per link, not "IN (the visible tickets)": SQLite would read that list first, all
+    # million tickets for someone who sees every one, instead of the ticket's few links.
+    out = TicketLink.objects.filter(
+        Exists(visible.filter(pk=OuterRef("target_id"))), source=ticket
+    ).select_related("target")
+    into = TicketLink.objects.filter(
+        Exists(visible.filter(pk=OuterRef("source_id"))), target=ticket
+    ).select_related("source")
     return [("out", link, link.target) for link in out] + [
         ("in", link, link.source) for link in into
     ]
