@@ -15,6 +15,8 @@ from huey import Huey, crontab
 from huey.contrib.djhuey import HUEY
 
 from servicedesk.api.idempotency import idempotency_keys_purge
+from servicedesk.core.outbox import outbox_deliver
+from servicedesk.sla.tasks import sla_sweep_schedule
 
 
 @dataclass(frozen=True)
@@ -25,9 +27,13 @@ class PeriodicJob:
     run: Callable[[], object]
 
 
-# Later work adds its rows here: the SLA sweep, the automatic closure of resolved tickets after
-# the quiet period, the mailbox poll.
+# Later work adds its rows here: the automatic closure of resolved tickets after the quiet
+# period, the mailbox poll.
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
+    # Warnings, breaches and their actions: every SERVICEDESK_SLA_SWEEP_SECONDS (default 30).
+    PeriodicJob(name="sla_sweep", schedule=crontab(), run=sla_sweep_schedule),
+    # Mail waiting in the outbox (SLA notifications, ...), each minute.
+    PeriodicJob(name="outbox_deliver", schedule=crontab(), run=outbox_deliver),
     # API retries are answered from stored responses for 24 hours; older keys are dropped.
     PeriodicJob(
         name="idempotency_keys_purge", schedule=crontab(minute="17"), run=idempotency_keys_purge

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "servicedesk.core",
     "servicedesk.accounts",
     "servicedesk.tickets",
+    "servicedesk.sla",
     "servicedesk.desk",
     "servicedesk.portal",
     "servicedesk.api",
@@ -204,3 +205,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("SERVICEDESK_LOG_LEVEL", "WARNING")},
 }
 SERVICEDESK_DEFAULT_GROUP = env_str("SERVICEDESK_DEFAULT_GROUP", "Service Desk")
+# How often the SLA sweep records warnings and breaches: a number of seconds that divides 60.
+SERVICEDESK_SLA_SWEEP_SECONDS = env_int("SERVICEDESK_SLA_SWEEP_SECONDS", 30)
+if SERVICEDESK_SLA_SWEEP_SECONDS not in (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60):
+    raise ValueError(
+        f"SERVICEDESK_SLA_SWEEP_SECONDS must divide 60 (15, 30, 60, ...), got {SERVICEDESK_SLA_SWEEP_SECONDS}"
+    )

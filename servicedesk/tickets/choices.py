@@ -143,6 +143,8 @@ class EventKind(models.TextChoices):
     RESOLUTION_ACCEPTED = "resolution_accepted", "Resolution accepted"
     RESOLUTION_REJECTED = "resolution_rejected", "Resolution rejected"
     IMPORTED = "imported", "Imported update"
+    SLA_WARNING = "sla_warning", "SLA warning"
+    SLA_BREACHED = "sla_breached", "SLA breached"
 
 
 class CustomFieldType(models.TextChoices):

@@ -6,6 +6,8 @@ from servicedesk.tickets.services.lifecycle import (
     ticket_accept_resolution,
     ticket_reject_resolution,
     ticket_reopen,
+    ticket_system_note,
+    ticket_system_update,
     ticket_update,
 )
 from servicedesk.tickets.services.relations import (
@@ -24,6 +26,8 @@ __all__ = [
     "ticket_create",
     "ticket_reject_resolution",
     "ticket_reopen",
+    "ticket_system_note",
+    "ticket_system_update",
     "ticket_update",
     "watcher_add",
     "watcher_remove",

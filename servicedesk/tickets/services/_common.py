@@ -10,6 +10,7 @@ from servicedesk.accounts.models import User
 from servicedesk.core import clock
 from servicedesk.tickets.choices import DEFAULT_PRIORITY_MATRIX, NUMBER_DIGITS, NUMBER_PREFIX
 from servicedesk.tickets.models import NumberSequence, PriorityMatrixCell, Ticket, TicketEvent
+from servicedesk.tickets.observers import event_appended
 
 
 def next_number(kind: str) -> str:
@@ -76,7 +77,7 @@ def event_append(
     message: str = "",
     is_internal: bool = False,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=actor,
@@ -86,3 +87,5 @@ def event_append(
         message=message,
         is_internal=is_internal,
     )
+    event_appended(event)
+    return event

@@ -276,3 +276,19 @@ def ticket_reject_resolution(
         ticket=current, by=by, changes={"state": target}, channel=channel,
         event_kind=EventKind.RESOLUTION_REJECTED, message=reason.strip(),
     )  # fmt: skip
+
+
+@transaction.atomic
+def ticket_system_update(*, ticket: Ticket, changes: dict[str, Any], message: str) -> Ticket:
+    """A change the desk makes on its own (an SLA escalation, say): no person, channel system.
+
+    The same derivations and events as an agent's change; the message says why.
+    """
+    return apply_changes(
+        ticket=ticket, by=None, changes=changes, channel=Channel.SYSTEM, message=message
+    )
+
+
+def ticket_system_note(*, ticket: Ticket, kind: str, message: str) -> None:
+    """Record on the timeline something the desk noticed (an SLA warning, say)."""
+    event_append(ticket=ticket, kind=kind, actor=None, channel=Channel.SYSTEM, message=message)

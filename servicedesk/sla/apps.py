@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class SlaConfig(AppConfig):
+    name = "servicedesk.sla"
+    label = "sla"
+    verbose_name = "Service levels"
+
+    def ready(self) -> None:
+        from servicedesk.sla.services import ticket_event_observed
+        from servicedesk.tickets.observers import observe
+
+        # Models are loaded only now: the services module imports them.
+        observe(ticket_event_observed)

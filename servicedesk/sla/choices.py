@@ -1,0 +1,52 @@
+"""Enumerations of the SLA domain."""
+
+from django.db import models
+
+from servicedesk.tickets.choices import State
+
+
+class Metric(models.TextChoices):
+    RESPONSE = "response", "First response"
+    RESOLUTION = "resolution", "Resolution"
+
+
+class ClockStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    PAUSED = "paused", "Paused"
+    MET = "met", "Met"
+    BREACHED = "breached", "Breached"
+    # The ticket was cancelled before the target was met or missed: counted neither way.
+    CANCELLED = "cancelled", "Cancelled"
+
+
+STOPPED = frozenset({ClockStatus.MET, ClockStatus.BREACHED, ClockStatus.CANCELLED})
+
+
+class Action(models.TextChoices):
+    NOTIFY_ASSIGNEE = "notify_assignee", "Notify the assignee"
+    NOTIFY_LEAD = "notify_lead", "Notify the group lead"
+    ESCALATE_TIER = "escalate_tier", "Escalate to the next tier's group"
+    RAISE_PRIORITY = "raise_priority", "Raise the priority one step"
+    REASSIGN = "reassign", "Reassign to a named group"
+
+
+BREACH = 100  # the threshold, in percent of the target, at which a clock is breached
+DEFAULT_WARNINGS = [75, 90]
+DEFAULT_PAUSE_STATES = [State.AWAITING_USER.value, State.AWAITING_VENDOR.value]
+PAUSABLE_STATES = [
+    State.NEW,
+    State.ASSIGNED,
+    State.IN_PROGRESS,
+    State.AWAITING_USER,
+    State.AWAITING_VENDOR,
+    State.AWAITING_CHANGE,
+]
+
+# Badge colours beside the labels: how far a clock has gone.
+STATUS_BADGE = {
+    ClockStatus.RUNNING: "teal",
+    ClockStatus.PAUSED: "amber",
+    ClockStatus.MET: "green",
+    ClockStatus.BREACHED: "red",
+    ClockStatus.CANCELLED: "grey",
+}

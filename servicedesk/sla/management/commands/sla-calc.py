@@ -1,0 +1,112 @@
+"""``servicedesk sla-calc``: the SLA arithmetic on a calendar file, without a database.
+
+servicedesk sla-calc --calendar CAL.json --start ISO8601 --target 8h30m [--pause A/B ...]
+servicedesk sla-calc --calendar CAL.json --start ISO8601 --until ISO8601 [--pause A/B ...]
+"""
+
+import json
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from servicedesk.sla.calendar import Calendar, calendar_from_dict
+from servicedesk.sla.clock import Pause, due_at, elapsed, parse_duration
+
+_SECOND = timedelta(seconds=1)
+
+
+class Command(BaseCommand):
+    help = (
+        'Print {"due": ..., "due_local": ...} for --target (8h30m, 45m, PT8H30M), or '
+        '{"elapsed_seconds": N} for --until, on the business calendar CAL.json (docs/admin-guide'
+        ".md, Business calendars). Times without an offset are read in the calendar's zone. "
+        '--pause START/END (repeatable; END empty: paused now, "due" is null). Bad input: one '
+        "line on stderr and exit status 2."
+    )
+    # Pure arithmetic: the project's checks (and their database look-ups) have nothing to say.
+    requires_system_checks: list[str] = []
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        called_from_command_line = parser.called_from_command_line
+
+        def one_line_error(message: str):
+            # argparse would print the whole usage first; keep it to the one line that matters.
+            if not called_from_command_line:
+                raise CommandError(f"Error: {message}", returncode=2)
+            parser.exit(2, f"{parser.prog}: error: {message}\n")
+
+        parser.error = one_line_error
+        return parser
+
+    def add_arguments(self, parser):
+        parser.add_argument("--calendar", required=True, type=Path, metavar="CAL.json")
+        parser.add_argument("--start", required=True, metavar="ISO8601")
+        wanted = parser.add_mutually_exclusive_group(required=True)
+        wanted.add_argument("--target", metavar="DURATION", help="8h30m, 45m, 90s, PT8H30M")
+        wanted.add_argument("--until", metavar="ISO8601", help="print the business time to it")
+        parser.add_argument("--pause", action="append", default=[], metavar="START/END")
+
+    def handle(self, *args, calendar: Path, start: str, target, until, pause, **options):
+        try:
+            cal = _read_calendar(calendar)
+            begin = _instant(start, zone=cal.zone, option="--start")
+            pauses = [_pause(text, zone=cal.zone) for text in pause]
+            if target is not None:
+                due = due_at(
+                    calendar=cal, start=begin, target=parse_duration(target), pauses=pauses
+                )
+                answer = _due(due, zone=cal.zone)
+            else:
+                end = _instant(until, zone=cal.zone, option="--until")
+                answer = _seconds(elapsed(calendar=cal, start=begin, end=end, pauses=pauses))
+        except (ValueError, OverflowError) as error:
+            raise CommandError(str(error), returncode=2) from None
+        self.stdout.write(json.dumps(answer))
+
+
+def _read_calendar(path: Path) -> Calendar:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"cannot read calendar {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"calendar {path} is not UTF-8 text") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"calendar {path} is not JSON: {error}") from None
+    try:
+        return calendar_from_dict(data)
+    except ValueError as error:
+        raise ValueError(f"calendar {path}: {error}") from None
+
+
+def _instant(text: str, *, zone: tzinfo, option: str) -> datetime:
+    """An ISO 8601 time; without an offset it is the calendar's local time (first if twice)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{option}: cannot read {text!r} as an ISO 8601 time") from None
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=zone)
+
+
+def _pause(text: str, *, zone: tzinfo) -> Pause:
+    begin, slash, end = text.partition("/")
+    if not slash:
+        raise ValueError(f"--pause: {text!r} is not START/END (END empty: paused now)")
+    start = _instant(begin, zone=zone, option="--pause")
+    return start, _instant(end, zone=zone, option="--pause") if end.strip() else None
+
+
+def _due(due: datetime | None, *, zone: tzinfo) -> dict[str, str | None]:
+    if due is None:  # an open pause: no due time while the clock is stopped
+        return {"due": None, "due_local": None}
+    utc = due.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return {"due": utc, "due_local": due.astimezone(zone).isoformat()}
+
+
+def _seconds(spent: timedelta) -> dict[str, int | float]:
+    whole, rest = divmod(spent, _SECOND)
+    return {"elapsed_seconds": whole if not rest else spent / _SECOND}

@@ -1,0 +1,128 @@
+"""Which policy a ticket runs under, on which calendar, with which targets.
+
+The active policies are read once per process and kept until one of them changes: every
+ticket write asks for its policy, and the check that the kept copy is current is one small
+aggregate query instead of the policies, their targets, actions and conditions.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Max
+
+from servicedesk.sla.calendar import Calendar
+from servicedesk.sla.choices import BREACH
+from servicedesk.sla.models import (
+    BusinessCalendar,
+    OrganisationCalendar,
+    SLAPolicy,
+    always_open_calendar,
+)
+from servicedesk.tickets.models import Ticket
+
+
+@dataclass(frozen=True)
+class Rules:
+    """One policy as the clocks use it: plain values, no further queries."""
+
+    policy: SLAPolicy
+    kinds: frozenset[str]
+    priorities: frozenset[int]
+    channels: frozenset[str]
+    categories: frozenset[int]
+    organisations: frozenset[int]
+    services: frozenset[int]
+    targets: dict[tuple[str, int], timedelta]
+    thresholds: tuple[int, ...]  # the warnings, then the breach, ascending
+    pause_states: frozenset[str]
+    actions: tuple  # the policy's SLAAction rows
+
+    def matches(self, ticket: Ticket) -> bool:
+        def fits(allowed: frozenset, value) -> bool:
+            return not allowed or value in allowed
+
+        return (
+            fits(self.kinds, ticket.kind)
+            and fits(self.priorities, ticket.priority)
+            and fits(self.channels, ticket.channel)
+            and fits(self.categories, ticket.category_id)
+            and fits(self.organisations, ticket.organisation_id)
+            and fits(self.services, ticket.affected_service_id)
+        )
+
+    def target(self, metric: str, priority: int) -> timedelta | None:
+        return self.targets.get((metric, priority))
+
+
+_kept: dict[str, object] = {"stamp": None, "rules": ()}
+
+
+def forget() -> None:
+    """Drop the kept policies (tests do, between databases)."""
+    _kept.update(stamp=None, rules=())
+
+
+def _stamp() -> tuple:
+    return tuple(
+        SLAPolicy.objects.aggregate(
+            n=Count("id"),
+            last=Max("id"),
+            changed=Max("updated_at"),
+            calendar=Max("calendar__updated_at"),
+        ).values()  # fmt: skip
+    )
+
+
+def active_rules() -> tuple[Rules, ...]:
+    """The active customer-facing policies in order, each ready to match and measure."""
+    stamp = _stamp()
+    if stamp != _kept["stamp"]:
+        policies = (
+            SLAPolicy.objects.filter(is_active=True, internal_group=None)
+            .select_related("calendar")
+            .prefetch_related("categories", "organisations", "services", "targets", "actions")
+        )
+        _kept["rules"] = tuple(policy_rules(policy) for policy in policies)
+        _kept["stamp"] = stamp
+    return _kept["rules"]
+
+
+def policy_rules(policy: SLAPolicy) -> Rules:
+    return Rules(
+        policy=policy,
+        kinds=frozenset(policy.kinds),
+        priorities=frozenset(int(p) for p in policy.priorities),
+        channels=frozenset(policy.channels),
+        categories=frozenset(c.pk for c in policy.categories.all()),
+        organisations=frozenset(o.pk for o in policy.organisations.all()),
+        services=frozenset(s.pk for s in policy.services.all()),
+        targets={(t.metric, t.priority): t.duration for t in policy.targets.all()},
+        thresholds=tuple(sorted({*policy.warnings, BREACH})),
+        pause_states=frozenset(policy.pause_states),
+        actions=tuple(policy.actions.all()),
+    )
+
+
+def rules_for(ticket: Ticket) -> Rules | None:
+    """The first active policy in order whose conditions the ticket meets."""
+    return next((rules for rules in active_rules() if rules.matches(ticket)), None)
+
+
+def rules_of(policy_id: int) -> Rules | None:
+    return next((r for r in active_rules() if r.policy.pk == policy_id), None)
+
+
+def calendar_for(rules: Rules, ticket: Ticket) -> Calendar:
+    """The policy's calendar, else the organisation's, else the default, else every hour."""
+    if rules.policy.calendar is not None:
+        return rules.policy.calendar.calendar()
+    if ticket.organisation_id is not None:
+        own = (
+            OrganisationCalendar.objects.filter(organisation_id=ticket.organisation_id)
+            .select_related("calendar")
+            .first()
+        )
+        if own is not None:
+            return own.calendar.calendar()
+    default = BusinessCalendar.objects.filter(is_default=True).first()
+    return default.calendar() if default else always_open_calendar()
