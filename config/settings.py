@@ -206,6 +206,9 @@ LOGGING = {
 }
 SERVICEDESK_DEFAULT_GROUP = env_str("SERVICEDESK_DEFAULT_GROUP", "Service Desk")
 # How often the SLA sweep records warnings and breaches: a number of seconds that divides 60.
+# A resolved ticket whose requester stays quiet closes after this long (an SLA policy may set
+# its own); a duration such as 48h or 336h, or 0 to keep resolved tickets open.
+SERVICEDESK_AUTO_CLOSE_AFTER = env_str("SERVICEDESK_AUTO_CLOSE_AFTER", "48h")
 SERVICEDESK_SLA_SWEEP_SECONDS = env_int("SERVICEDESK_SLA_SWEEP_SECONDS", 30)
 if SERVICEDESK_SLA_SWEEP_SECONDS not in (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60):
     raise ValueError(

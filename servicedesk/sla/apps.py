@@ -7,6 +7,7 @@ class SlaConfig(AppConfig):
     verbose_name = "Service levels"
 
     def ready(self) -> None:
+        from servicedesk.sla import checks  # noqa: F401  (registers the settings check)
         from servicedesk.sla.services import ticket_event_observed
         from servicedesk.tickets.observers import observe
 

@@ -203,6 +203,23 @@ class SLAPolicy(models.Model):
         related_name="+",
         help_text="Makes this an internal (OLA) policy of that group.",
     )
+    auto_close_after = models.DurationField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Close a resolved ticket the requester does not answer after this long "
+            "(empty: SERVICEDESK_AUTO_CLOSE_AFTER, 48 hours by default)."
+        ),
+    )
+    auto_close_in_business_time = models.BooleanField(
+        default=False,
+        help_text="Count the quiet period in the calendar's working hours, not on the clock.",
+    )
+    auto_close_reminder = models.DurationField(
+        null=True,
+        blank=True,
+        help_text="Remind the requester this long before the automatic closure (empty: no reminder).",
+    )
     # Saving the policy (the admin does, with its targets and actions) tells every process
     # that its kept copy of the policies is stale (sla.policies).
     updated_at = models.DateTimeField(auto_now=True)
@@ -345,3 +362,32 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock} {self.threshold}%"
+
+
+class CloseTimer(models.Model):
+    """When a resolved ticket closes itself if its requester stays quiet, and when to remind.
+
+    Set when the ticket is resolved, removed when it leaves that state; ``resolved_at`` ties
+    the timer to one resolution, so a timer read before a reopen and a new resolution closes
+    nothing.
+    """
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="close_timer")
+    resolved_at = models.DateTimeField()
+    close_at = models.DateTimeField()
+    remind_at = models.DateTimeField(null=True, blank=True)
+    quiet_period = models.DurationField()
+    in_business_time = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["close_at"], name="close_timer_due"),
+            models.Index(
+                fields=["remind_at"],
+                name="close_timer_remind",
+                condition=Q(remind_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} closes at {self.close_at:%Y-%m-%d %H:%M}"

@@ -112,9 +112,9 @@ def rules_of(policy_id: int) -> Rules | None:
     return next((r for r in active_rules() if r.policy.pk == policy_id), None)
 
 
-def calendar_for(rules: Rules, ticket: Ticket) -> Calendar:
+def calendar_for(rules: Rules | None, ticket: Ticket) -> Calendar:
     """The policy's calendar, else the organisation's, else the default, else every hour."""
-    if rules.policy.calendar is not None:
+    if rules is not None and rules.policy.calendar is not None:
         return rules.policy.calendar.calendar()
     if ticket.organisation_id is not None:
         own = (

@@ -8,6 +8,7 @@ running it twice for the same ticket and instant changes nothing the second time
 
 from datetime import datetime, timedelta
 
+from servicedesk.sla.autoclose import close_timer_sync
 from servicedesk.sla.calendar import Calendar
 from servicedesk.sla.choices import BREACH, ClockStatus, Metric
 from servicedesk.sla.clock import due_at, elapsed
@@ -133,3 +134,5 @@ def ticket_event_observed(event: TicketEvent) -> None:
         return
     ticket = Ticket.objects.get(pk=event.ticket_id)
     clocks_sync(ticket=ticket, now=event.created_at)
+    if "state" in event.changes:
+        close_timer_sync(ticket=ticket)

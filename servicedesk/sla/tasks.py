@@ -1,14 +1,16 @@
-"""The SLA sweep as a queued task: thin, it calls the sweeper."""
+"""The SLA sweep as a queued task: thin, it calls the sweeper and the automatic closure."""
 
 from django.conf import settings
 from huey.contrib.djhuey import db_task
 
+from servicedesk.sla.autoclose import auto_close_sweep
 from servicedesk.sla.sweeper import sla_sweep
 
 
 @db_task()
 def sla_sweep_task() -> None:
     sla_sweep()
+    auto_close_sweep()
 
 
 def sla_sweep_schedule() -> None:
