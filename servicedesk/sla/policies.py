@@ -103,6 +103,12 @@ def policy_rules(policy: SLAPolicy) -> Rules:
     )
 
 
+def policies_exist() -> bool:
+    """Whether any policy exists, active or not (none: no ticket can have a clock)."""
+    active_rules()
+    return bool(_kept["stamp"][0])
+
+
 def rules_for(ticket: Ticket) -> Rules | None:
     """The first active policy in order whose conditions the ticket meets."""
     return next((rules for rules in active_rules() if rules.matches(ticket)), None)

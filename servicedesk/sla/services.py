@@ -13,7 +13,7 @@ from servicedesk.sla.calendar import Calendar
 from servicedesk.sla.choices import BREACH, ClockStatus, Metric
 from servicedesk.sla.clock import due_at, elapsed
 from servicedesk.sla.models import Clock
-from servicedesk.sla.policies import Rules, calendar_for, rules_for, rules_of
+from servicedesk.sla.policies import Rules, calendar_for, policies_exist, rules_for, rules_of
 from servicedesk.tickets.choices import EventKind, State
 from servicedesk.tickets.models import Ticket, TicketEvent
 
@@ -63,10 +63,17 @@ def schedule(clock: Clock, calendar: Calendar, thresholds: tuple[int, ...]) -> N
     clock.next_check_at = threshold_instant(clock, calendar, later[0]) if later else None
 
 
-def clocks_sync(*, ticket: Ticket, now: datetime) -> None:
-    """Bring the ticket's customer-facing clocks in line with the ticket as it is now."""
-    clocks = {c.metric: c for c in Clock.objects.filter(ticket_id=ticket.pk, group=None)}
+def clocks_sync(*, ticket: Ticket, now: datetime, new: bool = False) -> None:
+    """Bring the ticket's customer-facing clocks in line with the ticket as it is now.
+
+    ``new``: the ticket was created just now, so it has no clocks to read.
+    """
     matching = rules_for(ticket)
+    if matching is None and (new or not policies_exist()):
+        return  # no clock to start, and none that could exist
+    clocks = {}
+    if not new:
+        clocks = {c.metric: c for c in Clock.objects.filter(ticket_id=ticket.pk, group=None)}
     for metric in Metric.values:
         clock = clocks.get(metric)
         rules = matching if clock is None else (matching or rules_of(clock.policy_id))
@@ -130,9 +137,13 @@ _MOVES_CLOCKS = frozenset(
 
 def ticket_event_observed(event: TicketEvent) -> None:
     """The tickets services' observer (tickets.observers): sync after a change that matters."""
-    if event.kind != EventKind.CREATED and not _MOVES_CLOCKS & set(event.changes):
+    created = event.kind == EventKind.CREATED
+    if not created and not _MOVES_CLOCKS & set(event.changes):
         return
+    state_changed = "state" in event.changes
+    if not state_changed and not policies_exist():
+        return  # with no policy at all, only a resolution's closing timer is left to set
     ticket = Ticket.objects.get(pk=event.ticket_id)
-    clocks_sync(ticket=ticket, now=event.created_at)
-    if "state" in event.changes:
+    clocks_sync(ticket=ticket, now=event.created_at, new=created)
+    if state_changed:
         close_timer_sync(ticket=ticket)
