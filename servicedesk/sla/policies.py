@@ -14,6 +14,7 @@ from servicedesk.sla.calendar import Calendar
 from servicedesk.sla.choices import BREACH
 from servicedesk.sla.models import (
     BusinessCalendar,
+    GroupCalendar,
     OrganisationCalendar,
     SLAPolicy,
     always_open_calendar,
@@ -66,6 +67,7 @@ def _stamp() -> tuple:
     return tuple(
         SLAPolicy.objects.aggregate(
             n=Count("id"),
+            internal=Count("internal_group"),
             last=Max("id"),
             changed=Max("updated_at"),
             calendar=Max("calendar__updated_at"),
@@ -74,11 +76,11 @@ def _stamp() -> tuple:
 
 
 def active_rules() -> tuple[Rules, ...]:
-    """The active customer-facing policies in order, each ready to match and measure."""
+    """The active policies in order (customer-facing and internal), ready to match and measure."""
     stamp = _stamp()
     if stamp != _kept["stamp"]:
         policies = (
-            SLAPolicy.objects.filter(is_active=True, internal_group=None)
+            SLAPolicy.objects.filter(is_active=True)
             .select_related("calendar")
             .prefetch_related("categories", "organisations", "services", "targets", "actions")
         )
@@ -110,8 +112,24 @@ def policies_exist() -> bool:
 
 
 def rules_for(ticket: Ticket) -> Rules | None:
-    """The first active policy in order whose conditions the ticket meets."""
-    return next((rules for rules in active_rules() if rules.matches(ticket)), None)
+    """The first active customer-facing policy in order whose conditions the ticket meets."""
+    found = (r for r in active_rules() if r.policy.internal_group_id is None and r.matches(ticket))
+    return next(found, None)
+
+
+def internal_rules_for(ticket: Ticket) -> Rules | None:
+    """The first active internal (OLA) policy of the ticket's group that the ticket meets."""
+    group = ticket.assignment_group_id
+    if group is None:
+        return None
+    found = (r for r in active_rules() if r.policy.internal_group_id == group and r.matches(ticket))
+    return next(found, None)
+
+
+def internal_policies_exist() -> bool:
+    """Whether any internal (OLA) policy exists, active or not."""
+    active_rules()
+    return bool(_kept["stamp"][1])
 
 
 def rules_of(policy_id: int) -> Rules | None:
@@ -119,10 +137,19 @@ def rules_of(policy_id: int) -> Rules | None:
 
 
 def calendar_for(rules: Rules | None, ticket: Ticket) -> Calendar:
-    """The policy's calendar, else the organisation's, else the default, else every hour."""
+    """The policy's calendar; else the group's for an internal policy, the organisation's for
+    a customer-facing one; else the default calendar; else every hour of every day."""
     if rules is not None and rules.policy.calendar is not None:
         return rules.policy.calendar.calendar()
-    if ticket.organisation_id is not None:
+    if rules is not None and rules.policy.internal_group_id is not None:
+        own = (
+            GroupCalendar.objects.filter(group_id=rules.policy.internal_group_id)
+            .select_related("calendar")
+            .first()
+        )
+        if own is not None:
+            return own.calendar.calendar()
+    elif ticket.organisation_id is not None:
         own = (
             OrganisationCalendar.objects.filter(organisation_id=ticket.organisation_id)
             .select_related("calendar")

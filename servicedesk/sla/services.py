@@ -13,7 +13,15 @@ from servicedesk.sla.calendar import Calendar
 from servicedesk.sla.choices import BREACH, ClockStatus, Metric
 from servicedesk.sla.clock import due_at, elapsed
 from servicedesk.sla.models import Clock
-from servicedesk.sla.policies import Rules, calendar_for, policies_exist, rules_for, rules_of
+from servicedesk.sla.policies import (
+    Rules,
+    calendar_for,
+    internal_rules_for,
+    policies_exist,
+    policy_rules,
+    rules_for,
+    rules_of,
+)
 from servicedesk.tickets.choices import EventKind, State
 from servicedesk.tickets.models import Ticket, TicketEvent
 
@@ -21,11 +29,14 @@ _DONE = frozenset({State.RESOLVED, State.CLOSED})
 
 
 def _wanted(
-    ticket: Ticket, metric: str, rules: Rules, now: datetime
+    ticket: Ticket, clock: Clock, rules: Rules, now: datetime
 ) -> tuple[str, datetime | None]:
     """The status the clock should have, and the instant it stopped if it should be stopped."""
-    if metric == Metric.RESPONSE and ticket.first_response_at is not None:
-        return ClockStatus.MET, ticket.first_response_at
+    if clock.group_id is not None and clock.group_id != ticket.assignment_group_id:
+        # An internal (OLA) clock measures its group's share: it stops when the group hands on.
+        return ClockStatus.MET, now
+    if clock.metric == Metric.RESPONSE and ticket.first_response_at is not None:
+        return ClockStatus.MET, max(ticket.first_response_at, clock.started_at)
     if ticket.state == State.CANCELLED:
         return ClockStatus.CANCELLED, ticket.closed_at or now
     if ticket.state in _DONE:
@@ -64,38 +75,49 @@ def schedule(clock: Clock, calendar: Calendar, thresholds: tuple[int, ...]) -> N
 
 
 def clocks_sync(*, ticket: Ticket, now: datetime, new: bool = False) -> None:
-    """Bring the ticket's customer-facing clocks in line with the ticket as it is now.
+    """Bring the ticket's clocks in line with the ticket as it is now: the customer-facing
+    SLA's, and the internal (OLA) ones of the groups that held it.
 
     ``new``: the ticket was created just now, so it has no clocks to read.
     """
-    matching = rules_for(ticket)
-    if matching is None and (new or not policies_exist()):
+    customer = rules_for(ticket)
+    internal = internal_rules_for(ticket)
+    if customer is None and internal is None and (new or not policies_exist()):
         return  # no clock to start, and none that could exist
-    clocks = {}
+    clocks: dict[tuple[int | None, str], Clock] = {}
     if not new:
-        clocks = {c.metric: c for c in Clock.objects.filter(ticket_id=ticket.pk, group=None)}
-    for metric in Metric.values:
-        clock = clocks.get(metric)
-        rules = matching if clock is None else (matching or rules_of(clock.policy_id))
-        if rules is None:
-            continue  # no policy applies, and none ever did
-        target = rules.target(metric, ticket.priority)
-        if clock is None:
-            if target is None:
-                continue
-            clock = Clock(
-                ticket=ticket, metric=metric, policy=rules.policy, target=target,
-                status=ClockStatus.PAUSED, started_at=now,
-            )  # fmt: skip
-        _step(clock, ticket, rules, target or clock.target, now)
+        clocks = {(c.group_id, c.metric): c for c in Clock.objects.filter(ticket_id=ticket.pk)}
+    group = ticket.assignment_group_id
+    for clock in clocks.values():
+        if clock.group_id is not None and clock.group_id != group:  # handed on: it stops
+            rules = rules_of(clock.policy_id) or policy_rules(clock.policy)
+            _step(clock, ticket, rules, clock.target, now)
+    owners = [(None, customer)] + ([(group, internal)] if group is not None else [])
+    for owner, matching in owners:
+        for metric in Metric.values:
+            clock = clocks.get((owner, metric))
+            rules = matching if clock is None else (matching or rules_of(clock.policy_id))
+            if rules is None:
+                continue  # no policy applies, and none ever did
+            target = rules.target(metric, ticket.priority)
+            if clock is None:
+                if target is None:
+                    continue
+                clock = Clock(
+                    ticket=ticket, metric=metric, policy=rules.policy, group_id=owner,
+                    target=target, status=ClockStatus.PAUSED, started_at=now,
+                )  # fmt: skip
+            _step(clock, ticket, rules, target or clock.target, now)
 
 
 def _step(clock: Clock, ticket: Ticket, rules: Rules, target: timedelta, now: datetime) -> None:
     calendar = calendar_for(rules, ticket)
     before = _snapshot(clock)
-    status, stopped_at = _wanted(ticket, clock.metric, rules, now)
+    status, stopped_at = _wanted(ticket, clock, rules, now)
     if clock.is_stopped and (clock.metric == Metric.RESPONSE or status != ClockStatus.RUNNING):
-        return  # a stopped clock only ever restarts when a resolved ticket is reopened
+        # A stopped clock only restarts when a resolved ticket is reopened, or when the
+        # ticket comes back to the group an internal clock measures.
+        return
     if clock.status == ClockStatus.RUNNING and status != ClockStatus.RUNNING:
         end = stopped_at or now
         if clock.breached_at is None and used(clock, calendar, end) > clock.target:
@@ -126,11 +148,11 @@ def _snapshot(clock: Clock) -> tuple:
 
 
 # What in an event can move a clock: its state, its priority, the conditions policies match
-# on, and the first response. Links, watchers and files cannot.
+# on, the group (internal clocks), and the first response. Links, watchers and files cannot.
 _MOVES_CLOCKS = frozenset(
     {
         "state", "priority", "kind", "channel", "category", "affected_service", "requester",
-        "first_response_at",
+        "assignment_group", "first_response_at",
     }
 )  # fmt: skip
 

@@ -56,7 +56,7 @@ def sla_sweep(*, now: datetime | None = None, limit: int = BATCH) -> SweepReport
 
 def _check(pk: int, seen: datetime, now: datetime, report: SweepReport) -> None:
     with transaction.atomic():
-        clock = Clock.objects.select_related("ticket", "policy").filter(pk=pk).first()
+        clock = Clock.objects.select_related("ticket", "policy", "group").filter(pk=pk).first()
         if clock is None or clock.next_check_at != seen or clock.status != ClockStatus.RUNNING:
             report.skipped += 1
             return
@@ -95,6 +95,8 @@ def _record(clock: Clock, threshold: int, reached_at: datetime, now: datetime) -
     except IntegrityError:
         return False
     metric = Metric(clock.metric).label
+    if clock.group is not None:
+        metric = f"{clock.group}'s internal {metric.lower()}"
     if threshold == BREACH:
         kind, text = EventKind.SLA_BREACHED, f"{metric} target of {_hours(clock.target)} breached."
     else:
