@@ -13,8 +13,19 @@ from pathlib import Path
 def _raw(name: str) -> str | None:
     file_name = os.environ.get(f"{name}_FILE")
     if file_name:
-        return Path(file_name).read_text().strip()
+        return _read_file(f"{name}_FILE", file_name)
     return os.environ.get(name)
+
+
+def _read_file(variable: str, file_name: str) -> str:
+    # The OSError alone would name the file but not the variable that pointed at it.
+    try:
+        return Path(file_name).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+    except UnicodeDecodeError:
+        reason = "not UTF-8 text"
+    raise ValueError(f"{variable} names {file_name}, which cannot be read ({reason})")
 
 
 def env_str(name: str, default: str) -> str:

@@ -106,7 +106,7 @@ def test_too_large_attachment_fails_the_whole_form(ann_client, settings, service
     ]
     response = ann_client.post("/portal/new/?kind=incident", _form(attachments=files))
     assert response.status_code == 400
-    assert b"big.log is 11\xc2\xa0bytes; the limit is 10\xc2\xa0bytes." in response.content
+    assert b"big.log is 11 bytes; the limit is 10 bytes." in response.content
     assert (Ticket.objects.count(), Attachment.objects.count(), TicketEvent.objects.count()) == (
         0,
         0,

@@ -115,7 +115,7 @@ def test_too_large_reply_attachment_stores_nothing(ann_client, ticket, settings)
         {"body": "see log", "attachments": [SimpleUploadedFile("big.log", b"x" * 50)]},
     )
     assert response.status_code == 400
-    assert b"big.log is 50\xc2\xa0bytes; the limit is 10\xc2\xa0bytes." in response.content
+    assert b"big.log is 50 bytes; the limit is 10 bytes." in response.content
     assert b"see log" in response.content
     assert (Comment.objects.count(), Attachment.objects.count()) == (0, 0)
     assert TicketEvent.objects.count() == events

@@ -3,15 +3,19 @@
 The log (``incident_event_log.csv``, alone or in a zip) has one row per update of an incident.
 ``servicenow_file.open_log`` opens the file, ``parse_log`` reads its rows into ``Incident``
 objects whose ``Update`` s are in ``sys_mod_count`` order (rows it cannot read are listed with
-their line number), and ``replay`` walks one incident into ``Step`` s: the ticket's readable
-fields after each update and what changed against the update before. ``servicenow_write``
-stores the result in bulk rather than through ``ticket_create``: an import replays history, so
-it records what happened in the source instead of enforcing today's transitions.
+their line number, and their incidents are left out whole), and ``replay`` walks one incident
+into ``Step`` s: the ticket's readable fields after each update and what changed against the
+update before. ``servicenow_write`` stores the result in bulk rather than through
+``ticket_create``: an import replays history, so it records what happened in the source instead
+of enforcing today's transitions.
 
 Every value is checked here, against the limits of the columns it ends up in, so that the
 writer meets nothing the database could refuse: a row with a value out of range is reported
-and skipped. Text holding control characters is refused rather than cleaned (PostgreSQL
-refuses NUL, and a name cleaned by guess could merge two people).
+and skipped, and so is the rest of its incident. An incident missing an update would be
+imported with a history that never happened, and once imported it is skipped by every later
+run, so the corrected row could never be added; left out, it is imported by the run that
+follows the correction. Text holding control characters is refused rather than cleaned
+(PostgreSQL refuses NUL, and a name cleaned by guess could merge two people).
 """
 
 import re
@@ -33,6 +37,7 @@ from servicedesk.tickets.choices import (
     State,
 )
 from servicedesk.tickets.imports.servicenow_file import (
+    CsvLine,
     LineSource,
     LogUnreadable,
     csv_lines,
@@ -190,13 +195,16 @@ class Incident:
 class RowProblem:
     line: int
     reason: str
+    number: str | None = None  # the incident the row names, None when that cannot be read
 
 
 @dataclass(slots=True)
 class ParsedLog:
-    incidents: list[Incident]
+    incidents: list[Incident]  # only incidents all of whose rows were read
     problems: list[RowProblem] = field(default_factory=list)
     rows: int = 0  # data rows read, readable or not
+    left_out: list[str] = field(default_factory=list)  # incidents with an unreadable row
+    left_out_rows: int = 0  # readable rows of the left-out incidents
 
     @property
     def readable_rows(self) -> int:
@@ -220,33 +228,41 @@ class Step:
 def parse_log(stream: LineSource, *, tz: tzinfo) -> ParsedLog:
     """Read every row; unreadable rows are listed, not fatal. Local times are read in ``tz``.
 
+    An incident any of whose rows cannot be read is left out whole (``left_out``). A row whose
+    incident number cannot be read leaves out the incidents of the rows just before and after
+    it: the log lists each incident's rows together, so its own is one of them.
+
     Raises LogUnreadable when the file as a whole cannot be read: no header, a header without
     the log's columns or naming one twice, a damaged zip member.
     """
     lines = csv_lines(stream)
     header = _header(lines)
-    width = len(header)
     log = ParsedLog(incidents=[])
     by_number: dict[str, list[Update]] = {}
-    for line, values, reason in lines:
+    left_out: set[str] = set()
+    previous: str | None = None  # the incident of the last row whose number was read
+    waiting = False  # a row without a number waits for the next row's incident
+    for line, values, reason, lead in lines:
         log.rows += 1
-        if values is None:
-            log.problems.append(RowProblem(line, reason or "unreadable"))
-            continue
-        if len(values) != width:
-            log.problems.append(
-                RowProblem(line, f"{len(values)} columns where the header has {width}")
-            )
-            continue
-        row = dict(zip(header, values, strict=True))
-        try:
-            if max(map(len, values)) > FIELD_MAX:
-                _refuse_long_field(row)
-            update = parse_row(row, line=line, tz=tz)
-        except RowUnreadable as exc:
-            log.problems.append(RowProblem(line, str(exc)))
-            continue
-        by_number.setdefault(update.number, []).append(update)
+        read = _read_line(header, line, values, reason, lead, tz)
+        if isinstance(read, Update):
+            by_number.setdefault(read.number, []).append(read)
+        else:
+            log.problems.append(read)
+            if read.number is not None:
+                left_out.add(read.number)
+        number = read.number
+        if number is None:
+            if previous is not None:
+                left_out.add(previous)
+            waiting = True
+        else:
+            if waiting:
+                left_out.add(number)
+                waiting = False
+            previous = number
+    log.left_out = sorted(left_out, key=lambda ref: (len(ref), ref))
+    log.left_out_rows = sum(len(by_number.pop(number, ())) for number in log.left_out)
     log.incidents = [
         Incident(number, sorted(updates, key=lambda u: (u.mod_count, u.line)))
         for number, updates in by_number.items()
@@ -254,11 +270,42 @@ def parse_log(stream: LineSource, *, tz: tzinfo) -> ParsedLog:
     return log
 
 
-def _header(lines: Iterator[tuple[int, list[str] | None, str | None]]) -> list[str]:
+def _read_line(
+    header: list[str],
+    line: int,
+    values: list[str] | None,
+    reason: str | None,
+    lead: str | None,
+    tz: tzinfo,
+) -> Update | RowProblem:
+    """One line of ``csv_lines`` as an update, or as the problem naming the incident it spoils."""
+    if values is None:
+        return RowProblem(line, reason or "unreadable", _number_in(lead))
+    if len(values) != len(header):
+        reason = f"{len(values)} columns where the header has {len(header)}"
+        return RowProblem(line, reason, _number_in(values[0]))
+    row = dict(zip(header, values, strict=True))
+    try:
+        if max(map(len, values)) > FIELD_MAX:
+            _refuse_long_field(row)
+        return parse_row(row, line=line, tz=tz)
+    except RowUnreadable as exc:
+        return RowProblem(line, str(exc), _number_in(row["number"]))
+
+
+def _number_in(value: str | None) -> str | None:
+    """The incident number a field holds, or None when it holds none of ours."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value if INCIDENT_NUMBER.fullmatch(value) else None
+
+
+def _header(lines: Iterator[CsvLine]) -> list[str]:
     first = next(lines, None)
     if first is None:
         raise LogUnreadable("the file is empty")
-    line, values, reason = first
+    line, values, reason, _ = first
     if values is None:
         raise LogUnreadable(f"line {line}, the header: {reason}")
     header = [name.strip() for name in values]

@@ -5,7 +5,9 @@ instead of handing the whole stream to the csv module keeps one bad line from ta
 with it: an unclosed quote ends at its own line, a line that is not UTF-8 or is absurdly long
 is reported and skipped, and the next line is read as a row again. Such lines are skipped,
 not repaired: a Latin-1 byte is not decoded by guess, since a wrong guess would import a
-misspelt name as another person.
+misspelt name as another person. For an unreadable line the text before its first comma is
+passed on as well: in the log that is the incident number, which tells the parser whose row
+was lost.
 """
 
 import csv
@@ -20,6 +22,7 @@ from typing import BinaryIO, Protocol
 
 LOG_NAME = "incident_event_log.csv"
 LINE_MAX_BYTES = 1 << 20
+LEAD_MAX_BYTES = 64  # an incident number is 13 characters; more is not a number
 SHOWN_MAX = 40  # characters of a bad value quoted in a message
 _BOM = b"\xef\xbb\xbf"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -141,9 +144,15 @@ class _Guarded:
 # ---- lines to rows -------------------------------------------------------------------------
 
 
-def csv_lines(source: LineSource) -> Iterator[tuple[int, list[str] | None, str | None]]:
-    """``(line number, fields, None)`` per readable line, ``(line number, None, reason)`` per
-    unreadable one. Blank lines are passed over; the first line is the header like any other.
+# (line number, fields, None, None) for a readable line; (line number, None, reason, lead) for
+# an unreadable one, where lead is the text before its first comma if that can be read.
+CsvLine = tuple[int, list[str] | None, str | None, str | None]
+
+
+def csv_lines(source: LineSource) -> Iterator[CsvLine]:
+    """Each line as fields, or as the reason it cannot be read and the text it starts with.
+
+    Blank lines are passed over; the first line is the header like any other.
     """
     number = 0
     while True:
@@ -153,7 +162,7 @@ def csv_lines(source: LineSource) -> Iterator[tuple[int, list[str] | None, str |
         number += 1
         if not raw.endswith(b"\n") and len(raw) > LINE_MAX_BYTES:
             _skip_rest_of_line(source)
-            yield number, None, f"the line is longer than {LINE_MAX_BYTES:,} bytes"
+            yield number, None, f"the line is longer than {LINE_MAX_BYTES:,} bytes", _lead(raw)
             continue
         if number == 1 and raw.startswith(_BOM):
             raw = raw[len(_BOM) :]
@@ -165,25 +174,37 @@ def csv_lines(source: LineSource) -> Iterator[tuple[int, list[str] | None, str |
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield number, None, _not_utf8(raw, exc)
+            yield number, None, _not_utf8(raw, exc), _lead(raw)
             continue
         if "\r" in text:
             yield (
                 number,
                 None,
                 "a carriage return inside the row (the log's fields hold no line breaks)",
+                _lead(raw),
             )
             continue
         if '"' not in text:
             # Without quotes the csv module would split exactly here, only slower.
-            yield number, text.split(","), None
+            yield number, text.split(","), None, None
             continue
         try:
             fields = next(csv.reader((text,), strict=True))
         except csv.Error as exc:
-            yield number, None, _bad_quoting(exc)
+            yield number, None, _bad_quoting(exc), _lead(raw)
             continue
-        yield number, fields, None
+        yield number, fields, None, None
+
+
+def _lead(raw: bytes) -> str | None:
+    """The text before the line's first comma, unquoted, when it is short and UTF-8."""
+    end = raw.find(b",", 0, LEAD_MAX_BYTES)
+    if end < 0:
+        return None
+    try:
+        return raw[:end].decode("utf-8").strip().strip('"')
+    except UnicodeDecodeError:
+        return None
 
 
 def _skip_rest_of_line(source: LineSource) -> None:

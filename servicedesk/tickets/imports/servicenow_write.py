@@ -18,7 +18,9 @@ Who the log names becomes a user once, by a username derived from the name (an e
 with that username is reused): callers as end users, everyone else as agents, with unusable
 passwords. Groups become L2 support groups, and each assignee joins the groups they were
 assigned tickets in. Safe to run twice: an incident already imported from this source (found
-by ``external_ref`` and ``custom_fields["source"]``) is skipped.
+by ``external_ref`` and ``custom_fields["source"]``) is skipped. Incidents the parser left out
+(a row of theirs unreadable) are not written at all, so a later run with the corrected file
+imports them; their numbers are still kept free like those of the incidents written.
 """
 
 import secrets
@@ -39,6 +41,7 @@ from servicedesk.tickets.choices import (
     Channel,
     EventKind,
     Kind,
+    State,
 )
 from servicedesk.tickets.imports.bulk import insert_rows
 from servicedesk.tickets.imports.servicenow import (
@@ -83,7 +86,9 @@ class ImportSummary:
     categories_created: int = 0
     subcategories_created: int = 0
     configuration_items_created: int = 0
-    rows_skipped: int = 0
+    rows_skipped: int = 0  # unreadable
+    incidents_left_out: int = 0  # a row of theirs unreadable: none of their rows written
+    rows_left_out: int = 0  # readable rows of those incidents
     seconds: float = 0.0
 
 
@@ -119,11 +124,17 @@ def servicenow_import(
 ) -> ImportSummary:
     """Write what ``parse_log`` read; ``progress(done, total)`` is called after each batch."""
     started = time.monotonic()
-    summary = ImportSummary(rows_skipped=len(log.problems))
-    source_numbers = {incident.number for incident in log.incidents}
+    summary = ImportSummary(
+        rows_skipped=len(log.problems),
+        incidents_left_out=len(log.left_out),
+        rows_left_out=log.left_out_rows,
+    )
+    whole = {incident.number for incident in log.incidents}
+    # Left-out numbers are reserved too: a later run imports them under their own number.
+    source_numbers = whole | set(log.left_out)
     highest = max((incident_serial(number) or 0 for number in source_numbers), default=0)
     accounts = _accounts(log.incidents)
-    done = _already_imported(source_numbers)
+    done = _already_imported(whole)
     pending = [incident for incident in log.incidents if incident.number not in done]
     summary.incidents_skipped = len(log.incidents) - len(pending)
     for start in range(0, len(pending), batch):
@@ -400,6 +411,10 @@ def _ticket(incident: Incident, last: Step, refs: _Refs, number: str | None) -> 
     """The ticket as the incident's last update left it (by attname; the rest is defaults)."""
     u = last.update
     users = refs.users
+    # The log fills resolved_at, closed_at and resolved_by on open rows as well; a ticket
+    # carries them only once resolved (closed_at once closed), as the services keep them.
+    resolved = last.state in (State.RESOLVED, State.CLOSED)
+    closed = last.state == State.CLOSED
     return {
         "number": number or incident.number,
         "external_ref": incident.number,
@@ -423,9 +438,9 @@ def _ticket(incident: Incident, last: Step, refs: _Refs, number: str | None) -> 
         "reopen_count": u.reopen_count,
         "created_at": u.opened_at,
         "updated_at": u.updated_at,
-        "resolved_at": u.resolved_at,
-        "closed_at": u.closed_at,
-        "resolved_by_id": users.get(u.resolved_by),
+        "resolved_at": u.resolved_at if resolved else None,
+        "closed_at": u.closed_at if closed else None,
+        "resolved_by_id": users.get(u.resolved_by) if resolved else None,
         "resolution_code": resolution_code_for(u.closed_code),
         "made_sla": u.made_sla,
         "knowledge": bool(u.knowledge),

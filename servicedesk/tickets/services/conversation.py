@@ -8,7 +8,6 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 
 from servicedesk.accounts.models import User
 from servicedesk.core import clock
@@ -20,6 +19,7 @@ from servicedesk.tickets.services.lifecycle import apply_changes
 from servicedesk.tickets.services.validation import Problems, text_problem
 
 FILENAME_MAX = 255
+_UNITS = ("KiB", "MiB", "GiB", "TiB")
 
 
 def _sniff(head: bytes, filename: str) -> str:
@@ -53,11 +53,27 @@ def _clean_filename(name: str) -> str:
 def attachment_check(problems: Problems, upload: UploadedFile) -> None:
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size is not None and upload.size > limit:
-        problems.add(
-            "attachments",
-            f"{_clean_filename(upload.name)} is {filesizeformat(upload.size)}; "
-            f"the limit is {filesizeformat(limit)}.",
-        )
+        problems.add("attachments", _too_large(_clean_filename(upload.name), upload.size, limit))
+
+
+def _too_large(filename: str, size: int, limit: int) -> str:
+    """Why a file is refused, its size and the limit told apart even when they nearly meet."""
+    shown_size, shown_limit = _size_text(size), _size_text(limit)
+    if shown_size == shown_limit:
+        return f"{filename} is {size:,} bytes; the limit is {limit:,} bytes ({shown_limit})."
+    return f"{filename} is {shown_size}; the limit is {shown_limit}."
+
+
+def _size_text(size: int) -> str:
+    """A size in the binary units the docs use: ``512 bytes``, ``1.5 KiB``, ``20 MiB``."""
+    if size < 1024:
+        return f"{size} byte" if size == 1 else f"{size} bytes"
+    value, unit = size / 1024, _UNITS[0]
+    for bigger in _UNITS[1:]:
+        if round(value, 1) < 1024:
+            break
+        value, unit = value / 1024, bigger
+    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
 
 
 def attachment_store(

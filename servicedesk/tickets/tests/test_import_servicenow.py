@@ -43,10 +43,18 @@ SMALL = Path(__file__).parent / "data" / "servicenow_small.csv"
 HEADER = ",".join(COLUMNS)
 
 
-def run_import(path: Path) -> tuple[str, str]:
+def run_import(path: Path, *, status: int = 0) -> tuple[str, str]:
+    """The command's stdout and stderr. ``status`` is the exit status it must end with: with 1
+    (rows skipped), stderr ends with the CommandError's line, as the ``servicedesk`` CLI prints it.
+    """
     out, err = io.StringIO(), io.StringIO()
-    call_command("import-servicenow", str(path), stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
+    if status == 0:
+        call_command("import-servicenow", str(path), stdout=out, stderr=err)
+        return out.getvalue(), err.getvalue()
+    with pytest.raises(CommandError) as caught:
+        call_command("import-servicenow", str(path), stdout=out, stderr=err)
+    assert caught.value.returncode == status
+    return out.getvalue(), f"{err.getvalue()}CommandError: {caught.value}\n"
 
 
 def parse_small():
@@ -68,13 +76,16 @@ def utc(day: int, month: int, hour: int, minute: int) -> datetime:
 def test_parser_reports_unreadable_rows_with_their_line_numbers():
     log = parse_small()
 
-    assert log.rows == 22
-    assert [(p.line, p.reason) for p in log.problems] == [
-        (7, "sys_updated_at '31/2/2016 10:00' is not a day/month/year hours:minutes time"),
-        (14, "impact '4 - Extreme' is not a known impact"),
-        (15, "35 columns where the header has 36"),
-    ]
-    assert log.readable_rows == 19
+    assert log.rows == 23
+    assert [(p.line, p.reason, p.number) for p in log.problems] == [
+        (7, "sys_updated_at '31/2/2016 10:00' is not a day/month/year hours:minutes time",
+         "INC0000900"),
+        (14, "impact '4 - Extreme' is not a known impact", "INC0000900"),
+        (15, "35 columns where the header has 36", "INC0000900"),
+    ]  # fmt: skip
+    assert log.readable_rows == 20
+    # INC0000900's one readable row (line 24) is left out with it.
+    assert (log.left_out, log.left_out_rows) == (["INC0000900"], 1)
 
 
 def test_parser_orders_each_incidents_updates_by_sys_mod_count():
@@ -189,7 +200,7 @@ def test_a_zip_without_a_csv_is_refused(tmp_path):
 
 @pytest.mark.django_db
 def test_import_builds_tickets_as_the_log_left_them():
-    out, err = run_import(SMALL)
+    out, err = run_import(SMALL, status=1)
 
     assert Ticket.objects.count() == 4
     t901 = Ticket.objects.select_related(
@@ -247,6 +258,13 @@ def test_import_builds_tickets_as_the_log_left_them():
     assert "incidents created: 4\n" in out
     assert "events created: 19\n" in out
     assert "rows skipped as unreadable: 3\n" in out
+    assert "incidents left out for unreadable rows: 1\n" in out
+    assert "their readable rows, not imported: 1\n" in out
+    assert not Ticket.objects.filter(external_ref="INC0000900").exists()
+    assert (
+        "servicenow_small.csv: left out because of the unreadable rows, none of their rows "
+        "imported: INC0000900\n"
+    ) in err
     assert "servicenow_small.csv line 7: sys_updated_at '31/2/2016 10:00'" in err
     assert "servicenow_small.csv line 14: impact '4 - Extreme' is not a known impact" in err
     assert "servicenow_small.csv line 15: 35 columns where the header has 36" in err
@@ -254,7 +272,7 @@ def test_import_builds_tickets_as_the_log_left_them():
 
 @pytest.mark.django_db
 def test_import_writes_one_event_per_readable_update_with_what_changed():
-    run_import(SMALL)
+    run_import(SMALL, status=1)
 
     events = events_of("INC0000901")
     assert TicketEvent.objects.count() == 19
@@ -312,18 +330,18 @@ def test_import_writes_one_event_per_readable_update_with_what_changed():
 @pytest.mark.django_db
 def test_import_labels_the_source_values_it_keeps_and_leaves_admin_labels_alone():
     CustomField.objects.create(key="location", label="Site")
-    run_import(SMALL)
+    run_import(SMALL, status=1)
     labels = dict(CustomField.objects.values_list("key", "label"))
     assert labels["symptom"] == "Symptom"
     assert labels["location"] == "Site"
     assert CustomField.objects.get(key="active").type == "boolean"
-    run_import(SMALL)
+    run_import(SMALL, status=1)
     assert CustomField.objects.count() == len(labels)
 
 
 @pytest.mark.django_db
 def test_import_creates_people_groups_and_categories_once():
-    out, _ = run_import(SMALL)
+    out, _ = run_import(SMALL, status=1)
 
     assert User.objects.count() == 13
     assert set(User.objects.filter(role=Role.END_USER).values_list("display_name", flat=True)) == {
@@ -355,7 +373,7 @@ def test_import_creates_people_groups_and_categories_once():
 
 @pytest.mark.django_db
 def test_a_second_import_adds_nothing(tmp_path):
-    run_import(SMALL)
+    run_import(SMALL, status=1)
     before = [
         m.objects.count()
         for m in (Ticket, TicketEvent, User, SupportGroup, Membership, Category, ConfigurationItem)
@@ -364,7 +382,7 @@ def test_a_second_import_adds_nothing(tmp_path):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.write(SMALL, "incident_event_log.csv")
 
-    out, _ = run_import(archive)
+    out, _ = run_import(archive, status=1)
 
     after = [
         m.objects.count()
@@ -382,7 +400,7 @@ def test_a_number_taken_by_a_desk_ticket_gets_a_new_one(requester_ann):
     desk_ticket = make_ticket(requester=requester_ann)
     assert desk_ticket.number == "INC0000001"
 
-    out, _ = run_import(SMALL)
+    out, _ = run_import(SMALL, status=1)
 
     imported = Ticket.objects.get(external_ref="INC0000001", custom_fields__source="servicenow")
     assert imported.number == "INC0000904"
@@ -390,7 +408,7 @@ def test_a_number_taken_by_a_desk_ticket_gets_a_new_one(requester_ann):
     assert NumberSequence.objects.get(kind="incident").last == 904
     assert "incidents renumbered (number taken by another ticket): 1\n" in out
 
-    out, _ = run_import(SMALL)
+    out, _ = run_import(SMALL, status=1)
     assert "incidents skipped as already imported: 4\n" in out
     assert Ticket.objects.count() == 5
 
@@ -399,7 +417,7 @@ def test_a_number_taken_by_a_desk_ticket_gets_a_new_one(requester_ann):
 def test_times_are_read_in_the_desks_time_zone(settings):
     settings.TIME_ZONE = "Europe/Zurich"
 
-    run_import(SMALL)
+    run_import(SMALL, status=1)
 
     ticket = Ticket.objects.get(number="INC0000903")
     # 31/3/2016 23:50 in Zurich (summer time, +02:00).
@@ -509,13 +527,17 @@ def test_a_serial_too_long_for_our_numbers_is_skipped_and_never_bumps_the_sequen
 ):
     path = write_log(
         tmp_path / "log.csv",
-        log_line(number="INC99999999999999999"),
         log_line(number="INC9999999999"),
+        log_line(number="INC0000005"),
+        log_line(number="INC99999999999999999"),
+        log_line(number="INC0000006"),
     )
 
-    out, err = run_import(path)
+    out, err = run_import(path, status=1)
 
-    assert f"log.csv line 2: number 'INC99999999999999999' {NOT_OUR_NUMBER}; row skipped" in err
+    assert f"log.csv line 4: number 'INC99999999999999999' {NOT_OUR_NUMBER}; row skipped" in err
+    # Its number is not one of ours, so its incident is one of those around it.
+    assert "imported: INC0000005, INC0000006\n" in err
     assert list(Ticket.objects.values_list("number", flat=True)) == ["INC9999999999"]
     assert NumberSequence.objects.get(kind="incident").last == 9_999_999_999
     # The desk counts on from the highest ten-digit serial and stays within the 20 characters
@@ -562,7 +584,7 @@ def test_huge_counts_skip_their_rows_and_the_rest_is_imported(tmp_path):
         third,
     )
 
-    out, err = run_import(path)
+    out, err = run_import(path, status=1)
 
     assert "log.csv line 2: reassignment_count '999999999999999999999999999999' is not" in err
     assert "log.csv line 3: reopen_count '9999999999999999999999999999999999999999'..." in err
@@ -685,7 +707,7 @@ def test_a_truncated_zip_exits_2_saying_so(tmp_path):
 )
 def test_a_zip_with_several_members_imports_the_log_by_name_or_the_only_csv(tmp_path, members):
     members = {name: data or SMALL.read_bytes() for name, data in members.items()}
-    out, _ = run_import(zip_of(tmp_path / "log.zip", members))
+    out, _ = run_import(zip_of(tmp_path / "log.zip", members), status=1)
 
     assert "incidents created: 4\n" in out
 
@@ -716,7 +738,7 @@ def test_an_unclosed_quote_spoils_only_its_own_line(tmp_path):
     lines[1] = log_line(number="INC0000002", caller_id='"Caller 2')  # line 3 of 13
     path = write_log(tmp_path / "log.csv", *lines)
 
-    out, err = run_import(path)
+    out, err = run_import(path, status=1)
 
     assert f"log.csv line 3: {UNBALANCED}; row skipped" in err
     assert "rows skipped as unreadable: 1\n" in out
@@ -731,12 +753,15 @@ def test_a_quoted_field_with_a_line_break_is_reported_where_it_starts(tmp_path):
 
     log = parse_file(path)
 
-    assert [(p.line, p.reason[:40]) for p in log.problems] == [
-        (3, UNBALANCED[:40]),
-        (4, "29 columns where the header has 36"),
+    assert [(p.line, p.reason[:40], p.number) for p in log.problems] == [
+        (3, UNBALANCED[:40], "INC0000002"),
+        (4, "29 columns where the header has 36", None),
     ]
-    assert [i.number for i in log.incidents] == ["INC0000001", "INC0000003", "INC0000004"]
-    assert [u.line for i in log.incidents for u in i.updates] == [2, 5, 6]
+    # Line 4 starts with '2"', no incident number: it may be a row of the incident above or
+    # below it, so both are left out.
+    assert log.left_out == ["INC0000002", "INC0000003"]
+    assert [i.number for i in log.incidents] == ["INC0000001", "INC0000004"]
+    assert [u.line for i in log.incidents for u in i.updates] == [2, 6]
 
 
 def test_well_quoted_fields_and_crlf_line_ends_are_read(tmp_path):
@@ -775,7 +800,7 @@ def test_a_line_that_is_not_utf8_is_reported_and_skipped(tmp_path):
     lines[4] = log_line(number="INC0000005", caller_id="Caller Müller")  # UTF-8 is fine
     path = write_log(tmp_path / "log.csv", *lines)
 
-    out, err = run_import(path)
+    out, err = run_import(path, status=1)
 
     column = latin1.index(b"\xfc") + 1
     assert f"log.csv line 4: not UTF-8 text (byte 0xfc at byte {column} of the line)" in err
@@ -806,14 +831,17 @@ def test_a_huge_field_skips_its_row_and_the_rest_is_imported(tmp_path):
         fourth,
     )
 
-    out, err = run_import(path)
+    out, err = run_import(path, status=1)
 
-    assert err.splitlines()[:3] == [
+    assert err.splitlines()[:4] == [
         "log.csv line 3: u_symptom is 200,000 characters long, more than 10,000; row skipped",
         "log.csv line 4: a quoted field is longer than 131,072 characters; row skipped",
-        "log.csv line 5: the line is longer than 1,048,576 bytes; row skipped",
+        "log.csv line 5: the line is longer than 1,048,576 bytes; row skipped (its incident "
+        "number cannot be read, so the incidents of the rows before and after it are left out)",
+        "log.csv: left out because of the unreadable rows, none of their rows imported: "
+        "INC0000002, INC0000003, INC0000004",
     ]
-    assert sorted(Ticket.objects.values_list("number", flat=True)) == ["INC0000001", "INC0000004"]
+    assert list(Ticket.objects.values_list("number", flat=True)) == ["INC0000001"]
 
 
 @pytest.mark.parametrize(
@@ -842,7 +870,7 @@ def test_a_nul_in_a_group_name_skips_the_row_and_creates_no_group(tmp_path):
     first, second = numbered(2)
     path = write_log(tmp_path / "log.csv", log_line(assignment_group="Group\x005"), second)
 
-    out, err = run_import(path)
+    out, err = run_import(path, status=1)
 
     assert "log.csv line 2: assignment_group holds a control character (U+0000)" in err
     assert list(SupportGroup.objects.values_list("name", flat=True)) == ["Group 56"]
@@ -863,6 +891,164 @@ def test_an_empty_file_exits_2(tmp_path):
     path.write_bytes(b"")
 
     assert refused(path) == f"{path}: the file is empty"
+
+
+# ---- an unreadable row leaves its whole incident out -------------------------------------------
+
+
+def updates_of(number: str, count: int, **bad: str) -> list[str]:
+    """``count`` rows of one incident, update 0 to count - 1; the ``bad`` columns in update 4."""
+    rows = [
+        {"number": number, "sys_mod_count": str(mod), "sys_updated_at": f"{mod + 1}/3/2016 10:00"}
+        for mod in range(count)
+    ]
+    if bad:
+        rows[4] |= bad
+    return [log_line(**row) for row in rows]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ({"sys_updated_at": "31/2/2016 10:00"},
+         "sys_updated_at '31/2/2016 10:00' is not a day/month/year hours:minutes time"),
+        ({"reassignment_count": "two"},
+         "reassignment_count 'two' is not a whole number from 0 to 1,000,000"),
+        ({"impact": "4 - Extreme"}, "impact '4 - Extreme' is not a known impact"),
+        ({"caller_id": '"Caller 2'}, UNBALANCED),
+        (None, "35 columns where the header has 36"),  # the last column cut off
+    ],
+)  # fmt: skip
+def test_an_incident_with_an_unreadable_row_is_left_out_and_a_corrected_file_adds_it(
+    tmp_path, bad, reason
+):
+    broken = updates_of("INC0000007", 8, **(bad or {}))
+    if bad is None:
+        broken[4] = broken[4].rsplit(",", 1)[0]
+    path = write_log(tmp_path / "log.csv", numbered(1)[0], *broken, numbered(9)[-1])
+
+    out, err = run_import(path, status=1)
+
+    # Line 7 is update 4 of INC0000007; none of its eight updates is imported.
+    assert err.splitlines()[:2] == [
+        f"log.csv line 7: {reason}; row skipped",
+        "log.csv: left out because of the unreadable rows, none of their rows imported: INC0000007",
+    ]
+    assert err.splitlines()[-1] == (
+        f"CommandError: {path}: 1 unreadable row skipped and 1 incident left out; correct the "
+        "rows and run the import again to add them"
+    )
+    assert sorted(Ticket.objects.values_list("number", flat=True)) == ["INC0000001", "INC0000009"]
+    assert "incidents created: 2\n" in out
+    assert "rows skipped as unreadable: 1\n" in out
+    assert "incidents left out for unreadable rows: 1\n" in out
+    assert "their readable rows, not imported: 7\n" in out
+    assert "events created: 2\n" in out
+
+    write_log(path, numbered(1)[0], *updates_of("INC0000007", 8), numbered(9)[-1])
+    out, err = run_import(path)
+
+    assert "incidents created: 1\n" in out
+    assert "incidents skipped as already imported: 2\n" in out
+    assert "rows skipped as unreadable: 0\n" in out
+    assert "incidents left out for unreadable rows: 0\n" in out
+    assert [e.message for e in events_of("INC0000007")] == [
+        f"ServiceNow update {mod}" for mod in range(8)
+    ]
+    assert Ticket.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_every_unreadable_row_is_reported_and_every_incident_of_theirs_left_out(tmp_path):
+    path = write_log(
+        tmp_path / "log.csv",
+        *updates_of("INC0000007", 6, impact="9 - Odd"),
+        *updates_of("INC0000008", 3),
+        *updates_of("INC0000009", 5, urgency="9 - Odd"),
+        *updates_of("INC0000010", 2),
+        log_line(number="?"),  # line 18: whose row it is cannot be told
+        *updates_of("INC0000011", 2),
+    )
+
+    out, err = run_import(path, status=1)
+
+    assert err.splitlines()[:4] == [
+        "log.csv line 6: impact '9 - Odd' is not a known impact; row skipped",
+        "log.csv line 15: urgency '9 - Odd' is not a known urgency; row skipped",
+        "log.csv line 18: number is missing; row skipped (its incident number cannot be read, "
+        "so the incidents of the rows before and after it are left out)",
+        "log.csv: left out because of the unreadable rows, none of their rows imported: "
+        "INC0000007, INC0000009, INC0000010, INC0000011",
+    ]
+    assert err.splitlines()[-1].startswith(
+        f"CommandError: {path}: 3 unreadable rows skipped and 4 incidents left out;"
+    )
+    assert list(Ticket.objects.values_list("number", flat=True)) == ["INC0000008"]
+    assert "their readable rows, not imported: 13\n" in out
+
+
+@pytest.mark.django_db
+def test_a_left_out_number_is_kept_free_for_the_run_that_imports_it(tmp_path, requester_ann):
+    path = write_log(
+        tmp_path / "log.csv", numbered(1)[0], log_line(number="INC0000050", made_sla="maybe")
+    )
+    run_import(path, status=1)
+
+    desk_ticket = make_ticket(requester=requester_ann)
+    assert desk_ticket.number == "INC0000051"
+
+    write_log(path, numbered(1)[0], log_line(number="INC0000050"))
+    run_import(path)
+
+    assert Ticket.objects.get(external_ref="INC0000050").number == "INC0000050"
+
+
+@pytest.mark.django_db
+def test_a_log_read_whole_exits_0_and_says_nothing_was_skipped(tmp_path):
+    out, err = run_import(write_log(tmp_path / "log.csv", *numbered(3)))
+
+    assert "incidents created: 3\n" in out
+    assert "rows skipped as unreadable: 0\n" in out
+    assert "left out" not in err
+
+
+# ---- resolved and closed only when the log's last state says so -------------------------------
+
+
+@pytest.mark.django_db
+def test_resolution_fields_are_kept_only_on_resolved_and_closed_tickets(tmp_path):
+    # Like the real log, every row carries the incident's resolved_by, resolved_at, closed_at.
+    def rows(number: str, *states: str) -> list[str]:
+        return [
+            log_line(number=number, incident_state=state, sys_mod_count=str(mod))
+            for mod, state in enumerate(states)
+        ]
+
+    path = write_log(
+        tmp_path / "log.csv",
+        *rows("INC0000001", "New"),
+        *rows("INC0000002", "New", "Active", "Resolved", "Active"),
+        *rows("INC0000003", "New", "Awaiting User Info", "-100"),
+        *rows("INC0000004", "New", "Resolved"),
+        *rows("INC0000005", "New", "Resolved", "-100"),
+        *rows("INC0000006", "New", "Resolved", "Closed"),
+    )
+
+    run_import(path)
+
+    tickets = Ticket.objects.order_by("number").values_list(
+        "number", "state", "resolved_by__display_name", "resolved_at", "closed_at"
+    )
+    resolved, closed = utc(29, 2, 11, 29), utc(5, 3, 12, 0)
+    assert list(tickets) == [
+        ("INC0000001", State.NEW, None, None, None),
+        ("INC0000002", State.IN_PROGRESS, None, None, None),
+        ("INC0000003", State.AWAITING_USER, None, None, None),
+        ("INC0000004", State.RESOLVED, "Resolved by 149", resolved, None),
+        ("INC0000005", State.RESOLVED, "Resolved by 149", resolved, None),
+        ("INC0000006", State.CLOSED, "Resolved by 149", resolved, closed),
+    ]
 
 
 # ---- the real log ----------------------------------------------------------------------------
@@ -912,6 +1098,13 @@ def test_the_real_log_imports_whole_and_once(corpus):
     assert "imported 20769/20769 incidents" in err
     assert NumberSequence.objects.get(kind="incident").last == max(
         int(number[3:]) for number in expected
+    )
+    # Its rows carry resolution times and a resolver, but its last state is new.
+    assert Ticket.objects.filter(external_ref="INC0029233").values_list(
+        "state", "resolved_at", "closed_at", "resolved_by"
+    ).get() == (State.NEW, None, None, None)
+    assert not Ticket.objects.exclude(state__in=[State.RESOLVED, State.CLOSED]).exclude(
+        resolved_at=None, closed_at=None, resolved_by=None
     )
 
     out, _ = run_import(path)

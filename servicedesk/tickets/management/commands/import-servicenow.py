@@ -21,8 +21,10 @@ class Command(BaseCommand):
         "Import a ServiceNow incident event log (incident_event_log.csv, bare or zipped): one "
         "ticket per incident, one imported event per update. Running it again skips incidents "
         "already imported. Times are read in the desk's time zone (TIME_ZONE). A row it cannot "
-        "read is reported on stderr with its line number and skipped; a file it cannot read "
-        "exits with 2, a database failure with 1 (the batch it hit is rolled back)."
+        "read is reported on stderr with its line number and its incident is left out whole; "
+        "the rest is imported, and a run with the corrected file adds the incidents left out. "
+        "Exits with 0 when everything was imported, 1 when rows were skipped or the database "
+        "failed (the batch it hit is rolled back), 2 when the file cannot be read at all."
     )
 
     def add_arguments(self, parser):
@@ -34,8 +36,8 @@ class Command(BaseCommand):
             log = self._read(path)
             if verbosity >= 1:
                 self.stderr.write(
-                    f"read {log.rows} rows of {len(log.incidents)} incidents "
-                    f"in {time.monotonic() - started:.1f}s"
+                    f"read {log.rows} rows of {len(log.incidents) + len(log.left_out)} "
+                    f"incidents in {time.monotonic() - started:.1f}s"
                 )
             try:
                 summary = servicenow_import(
@@ -44,6 +46,13 @@ class Command(BaseCommand):
             except ImportStopped as exc:
                 raise CommandError(str(exc), returncode=1) from exc
         self.stdout.write(_report(path, summary, time.monotonic() - started))
+        if log.problems:
+            raise CommandError(
+                f"{path}: {_count(len(log.problems), 'unreadable row')} skipped and "
+                f"{_count(len(log.left_out), 'incident')} left out; correct the rows and run "
+                "the import again to add them",
+                returncode=1,
+            )
 
     def _read(self, path: Path) -> ParsedLog:
         try:
@@ -52,11 +61,29 @@ class Command(BaseCommand):
         except LogUnreadable as exc:
             raise CommandError(f"{path}: {exc}", returncode=2) from exc
         for problem in log.problems:
-            self.stderr.write(f"{path.name} line {problem.line}: {problem.reason}; row skipped")
+            self.stderr.write(
+                f"{path.name} line {problem.line}: {problem.reason}; row skipped"
+                + ("" if problem.number else _NO_NUMBER)
+            )
+        if log.left_out:
+            self.stderr.write(
+                f"{path.name}: left out because of the unreadable rows, none of their rows "
+                f"imported: {', '.join(log.left_out)}"
+            )
         return log
 
     def _progress(self, done: int, total: int) -> None:
         self.stderr.write(f"imported {done}/{total} incidents")
+
+
+_NO_NUMBER = (
+    " (its incident number cannot be read, so the incidents of the rows before and after it "
+    "are left out)"
+)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _report(path: Path, summary: ImportSummary, seconds: float) -> str:
@@ -73,6 +100,8 @@ def _report(path: Path, summary: ImportSummary, seconds: float) -> str:
         f"subcategories created: {summary.subcategories_created}",
         f"configuration items created: {summary.configuration_items_created}",
         f"rows skipped as unreadable: {summary.rows_skipped}",
+        f"incidents left out for unreadable rows: {summary.incidents_left_out}",
+        f"their readable rows, not imported: {summary.rows_left_out}",
         f"seconds: {seconds:.1f}",
     ]
     return "\n".join(lines)
