@@ -11,6 +11,8 @@ from servicedesk.accounts.tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from servicedesk.sla import models as sla_models
+from servicedesk.sla import policies
 
 CORPUS = Path(__file__).resolve().parent.parent / "shared" / "corpus"
 
@@ -20,6 +22,18 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Password hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sla_caches():
+    # Each process keeps the SLA policies and calendars it read (sla.policies, sla.models) and
+    # knows them current by their ids and update times. Each test's database starts again from
+    # the same ids, often at the same frozen time: one test's must not answer for the next.
+    policies.forget()
+    sla_models._CALENDARS.clear()
+    yield
+    policies.forget()
+    sla_models._CALENDARS.clear()
 
 
 @pytest.fixture

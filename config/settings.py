@@ -74,6 +74,13 @@ TEMPLATES = [
 _database_url = env_str("DATABASE_URL", "")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DATABASES["default"]["ENGINE"].endswith("postgresql") and "options" not in _options:
+        # Session settings for every connection (docs/deployment.md). The ticket lists join ten
+        # tables, each by its key; with the default join_collapse_limit PostgreSQL spends 40-50
+        # ms planning the orders of those joins at a million tickets, and then runs the query in
+        # 2. Kept in the order the ORM writes them (the ticket first), planning is negligible.
+        _options["options"] = env_str("SERVICEDESK_POSTGRES_OPTIONS", "-c join_collapse_limit=1")
 else:
     DATABASES = {
         "default": {
@@ -213,4 +220,10 @@ SERVICEDESK_SLA_SWEEP_SECONDS = env_int("SERVICEDESK_SLA_SWEEP_SECONDS", 30)
 if SERVICEDESK_SLA_SWEEP_SECONDS not in (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60):
     raise ValueError(
         f"SERVICEDESK_SLA_SWEEP_SECONDS must divide 60 (15, 30, 60, ...), got {SERVICEDESK_SLA_SWEEP_SECONDS}"
+    )
+# The desk's "Breaching soon" queue: tickets with a clock due within this many hours (or overdue).
+SERVICEDESK_SLA_SOON_HOURS = env_int("SERVICEDESK_SLA_SOON_HOURS", 4)
+if SERVICEDESK_SLA_SOON_HOURS < 0:
+    raise ValueError(
+        f"SERVICEDESK_SLA_SOON_HOURS must be 0 or more, got {SERVICEDESK_SLA_SOON_HOURS}"
     )

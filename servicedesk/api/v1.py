@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from servicedesk.api.views.activity import (
     AttachmentViewSet,
+    ClockViewSet,
     CommentViewSet,
     EventViewSet,
     LinkViewSet,
@@ -12,6 +13,7 @@ from servicedesk.api.views.activity import (
 from servicedesk.api.views.common import NUMBER_PATTERN
 from servicedesk.api.views.dashboard import DashboardViewSet
 from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserViewSet
+from servicedesk.api.views.sla import CalendarViewSet, PolicyViewSet
 from servicedesk.api.views.tickets import TicketViewSet
 
 TICKET = f"tickets/(?P<ticket_number>{NUMBER_PATTERN})"
@@ -23,9 +25,12 @@ router.register(f"{TICKET}/attachments", AttachmentViewSet, basename="ticket-att
 router.register(f"{TICKET}/events", EventViewSet, basename="ticket-event")
 router.register(f"{TICKET}/links", LinkViewSet, basename="ticket-link")
 router.register(f"{TICKET}/watchers", WatcherViewSet, basename="ticket-watcher")
+router.register(f"{TICKET}/clocks", ClockViewSet, basename="ticket-clock")
 router.register("users", UserViewSet, basename="user")
 router.register("groups", GroupViewSet, basename="group")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("dashboard", DashboardViewSet, basename="dashboard")
+router.register("sla/calendars", CalendarViewSet, basename="sla-calendar")
+router.register("sla/policies", PolicyViewSet, basename="sla-policy")
 
 urlpatterns = router.urls

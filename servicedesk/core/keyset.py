@@ -4,11 +4,12 @@ No OFFSET and no COUNT, so page 200 costs what page 1 costs: the database walks 
 the cursor. An ordering is any list of non-null columns ending in a unique one, such as
 ``("-created_at", "-id")``, so that every row has exactly one place in it. A cursor is the values
 of those columns in one row, joined by ``~``; each value is checked against its column's type
-before it gets near a query, and anything else is a ``bad_cursor`` error.
+before it gets near a query, and anything else is a ``bad_cursor`` error. A column may also be an
+annotation the queryset carries, named with its output field (``annotations``).
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -45,11 +46,18 @@ class Page(Generic[Row]):
 class Keyset:
     """An ordering of ``model`` that pages can be walked along, in both directions."""
 
-    def __init__(self, model: type[models.Model], ordering: Sequence[str]):
+    def __init__(
+        self,
+        model: type[models.Model],
+        ordering: Sequence[str],
+        annotations: Mapping[str, models.Field] | None = None,
+    ):
+        """``annotations``: columns the queryset annotates, by name, with their output fields;
+        the queryset must give each a non-null value in every row."""
         if not ordering:
             raise ImproperlyConfigured("A keyset ordering needs at least one column.")
         self.model = model
-        self.columns = tuple(_column(model, name) for name in ordering)
+        self.columns = tuple(_column(model, name, annotations or {}) for name in ordering)
         if not self.columns[-1].field.unique:
             raise ImproperlyConfigured(
                 f"The keyset ordering {tuple(ordering)} must end in a unique column, "
@@ -141,8 +149,10 @@ def page_size(raw: str | None, *, default: int, maximum: int) -> int:
     return int(raw)
 
 
-def _column(model: type[models.Model], name: str) -> Column:
+def _column(model: type[models.Model], name: str, annotated: Mapping[str, models.Field]) -> Column:
     key = name.removeprefix("-")
+    if key in annotated:
+        return Column(name=key, descending=name.startswith("-"), field=annotated[key])
     try:
         field = model._meta.pk if key == "pk" else model._meta.get_field(key)
     except FieldDoesNotExist:

@@ -1,7 +1,8 @@
 """Play the demo ticket stories through the real ticket services, each step at its own time.
 
 Services read the time from ``servicedesk.core.clock``; travelling the clock to each step's
-moment back-dates tickets, comments and events while keeping the one write path.
+moment back-dates tickets, comments and events while keeping the one write path. The SLA sweep
+runs as the worker would have between the steps: at each moment a warning or breach falls due.
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import time_machine
+from django.db.models import Min
 
 from servicedesk.accounts.models import SupportGroup, User
 from servicedesk.demo.data.story import (
@@ -22,6 +24,8 @@ from servicedesk.demo.data.story import (
     Update,
     Watch,
 )
+from servicedesk.sla.models import Clock
+from servicedesk.sla.sweeper import sla_sweep
 from servicedesk.tickets.choices import Channel
 from servicedesk.tickets.models import Category, ConfigurationItem, Ticket
 from servicedesk.tickets.services import (
@@ -120,9 +124,28 @@ def tell(story: TicketStory, *, today_end: datetime, names: Names) -> Ticket:
         )
     names.tickets[story.key] = ticket
     for step in story.steps:
-        with time_machine.travel(start + timedelta(hours=step.at), tick=False):
+        moment = start + timedelta(hours=step.at)
+        sweep_until(moment)
+        with time_machine.travel(moment, tick=False):
             _play(step, ticket=Ticket.objects.get(pk=ticket.pk), names=names)
     return Ticket.objects.get(pk=ticket.pk)
+
+
+def sweep_until(moment: datetime) -> None:
+    """Run the SLA sweep at each instant before ``moment`` at which a clock's warning or breach
+    fell due, so that the timeline records each one when it happened.
+
+    Only running clocks have a next check, and a clock's next check lies in its current run,
+    so a sweep at that instant sees the clock as it was then, whichever story is being told.
+    Strictly before ``moment``: a step at the very instant a target runs out meets it.
+    """
+    for _ in range(10_000):
+        first = Clock.objects.filter(next_check_at__lt=moment).aggregate(at=Min("next_check_at"))
+        if first["at"] is None:
+            return
+        with time_machine.travel(first["at"], tick=False):
+            sla_sweep(now=first["at"])
+    raise RuntimeError("the demo's SLA sweep does not come to an end")
 
 
 def _play(step: Step, *, ticket: Ticket, names: Names) -> None:

@@ -23,8 +23,11 @@ from servicedesk.demo.data.directory import (
     PASSWORDS,
     PEOPLE,
 )
-from servicedesk.demo.replay import Names, last_working_day_end, tell
+from servicedesk.demo.data.sla import CALENDAR, POLICIES, WORKING_HOURS, ZONE_HOLIDAYS
+from servicedesk.demo.replay import Names, last_working_day_end, sweep_until, tell
 from servicedesk.demo.selectors import database_has_data
+from servicedesk.sla.durations import parse_duration
+from servicedesk.sla.models import BusinessCalendar, SLAAction, SLAPolicy, SLATarget
 from servicedesk.tickets.models import Category, ConfigurationItem
 
 
@@ -62,10 +65,51 @@ def demo_load(*, force: bool = False) -> DemoSummary:
     for group_name, username in GROUP_LEADS.items():
         SupportGroup.objects.filter(pk=groups[group_name].pk).update(lead=users[username])
     names = Names(users=users, groups=groups, categories=_categories(groups), items=_items())
+    _service_levels()
     today_end = last_working_day_end(timezone.localtime(clock.now()))
     for story in STORIES:
         tell(story, today_end=today_end, names=names)
+    sweep_until(clock.now())
     return DemoSummary(accounts=len(users), tickets=len(names.tickets))
+
+
+def _service_levels() -> None:
+    """The demo's calendar and SLA policies, made before any ticket so that their clocks run.
+
+    The calendar is the desk's working week in its own time zone; it becomes the default one
+    unless the desk has a default already. Under --force an existing calendar or policy of the
+    same name is left as it is.
+    """
+    calendar = BusinessCalendar.objects.filter(name=CALENDAR).first()
+    if calendar is None:
+        zone = settings.TIME_ZONE
+        country, subdivision = ZONE_HOLIDAYS.get(zone, ("", ""))
+        calendar = BusinessCalendar(
+            name=CALENDAR, timezone=zone, hours=WORKING_HOURS, country=country,
+            subdivision=subdivision,
+            is_default=not BusinessCalendar.objects.filter(is_default=True).exists(),
+        )  # fmt: skip
+        calendar.full_clean()
+        calendar.save()
+    for spec in POLICIES:
+        if SLAPolicy.objects.filter(name=spec.name).exists():
+            continue
+        policy = SLAPolicy.objects.create(
+            name=spec.name, order=spec.order, kinds=list(spec.kinds),
+            priorities=list(spec.priorities), calendar=calendar,
+            auto_close_after=parse_duration(spec.auto_close_after),
+        )  # fmt: skip
+        SLATarget.objects.bulk_create(
+            SLATarget(
+                policy=policy, metric=metric, priority=priority, duration=parse_duration(text)
+            )
+            for metric, targets in (("response", spec.response), ("resolution", spec.resolution))
+            for priority, text in targets.items()
+        )
+        SLAAction.objects.bulk_create(
+            SLAAction(policy=policy, threshold=threshold, metric=metric, action=action)
+            for threshold, metric, action in spec.actions
+        )
 
 
 def _people(

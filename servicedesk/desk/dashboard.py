@@ -1,16 +1,18 @@
-"""The agents' dashboard: where the desk stands for one agent, in six queries.
+"""The agents' dashboard: where the desk stands for one agent, in seven queries.
 
 Every figure starts from a queue of ``queues.py`` (or, for the daily chart, from every ticket the
 agent may see), so it counts exactly the tickets its link lists, and visibility is decided where
 it always is. "The team" is the "My groups" queue, or "All open" for those who see every ticket.
 The queries read the open states through the state indexes, the last days through the created
-and resolved indexes, and never the whole table; their number does not depend on the data.
+and resolved indexes, and never the whole table; their number does not depend on the data. The
+SLA figures test each open ticket's clocks, as their queues do.
 docs/metrics.md defines each figure.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Case, Count, Min, Q, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -19,8 +21,9 @@ from servicedesk.accounts.choices import Role
 from servicedesk.accounts.models import User
 from servicedesk.accounts.selectors import ticket_visibility_q
 from servicedesk.core import clock
-from servicedesk.desk.queues import OPEN, QUEUES
+from servicedesk.desk.queues import OPEN, QUEUES, soon_until
 from servicedesk.desk.selectors import sees_every_ticket
+from servicedesk.sla.selectors import breached, breaching_by
 from servicedesk.tickets.choices import Priority, State
 from servicedesk.tickets.models import Ticket
 
@@ -64,6 +67,11 @@ class Dashboard:
     team_by_priority: dict[int, int]
     unassigned: int
     reopened: int
+    # The SLA queues' counts: open tickets you may see with a clock due within
+    # SERVICEDESK_SLA_SOON_HOURS (or overdue), and with a breached clock.
+    breaching_soon: int
+    breached: int
+    soon_hours: int
     days: list[Day]
     # None for an agent who neither leads nor sees every ticket.
     groups: list[GroupLoad] | None
@@ -170,6 +178,14 @@ def dashboard_figures(*, user: User) -> Dashboard:
         QUEUES[team_queue].tickets(user).filter(pk__in=oldest_ids).order_by("created_at", "id")
     )
 
+    # The "Breaching soon" and "Breached" queues, counted together in one pass over the open
+    # tickets they start from.
+    every_open = QUEUES["open"].tickets(user).order_by()
+    sla = every_open.aggregate(
+        soon=Count("pk", filter=Q(breaching_by(soon_until(now)))),
+        breached=Count("pk", filter=Q(breached())),
+    )
+
     bounds = day_bounds(now)
     created = _per_day(user, "created_at", bounds)
     resolved = _per_day(user, "resolved_at", bounds)
@@ -188,6 +204,9 @@ def dashboard_figures(*, user: User) -> Dashboard:
         team_by_priority=team_by_priority,
         unassigned=unassigned,
         reopened=reopened,
+        breaching_soon=sla["soon"],
+        breached=sla["breached"],
+        soon_hours=settings.SERVICEDESK_SLA_SOON_HOURS,
         days=days,
         groups=groups,
         oldest=oldest,

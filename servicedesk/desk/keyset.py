@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from servicedesk.core.errors import ValidationFailed
 from servicedesk.core.keyset import Keyset, Page
 from servicedesk.core.keyset import paginate as keyset_paginate
+from servicedesk.sla.selectors import SLA_DUE, SLA_DUE_FIELD
 from servicedesk.tickets.filters import ORDERING
 from servicedesk.tickets.models import Ticket
 
@@ -14,6 +15,12 @@ DEFAULT_SORT = "-updated"
 PAGE_SIZE = 50
 # Sorts offered as column headers; ORDERING (shared with the API) names their columns.
 SORT_KEYS = ("number", "priority", "created", "updated")
+# The SLA queues' own sort: the due time their queryset annotates (sla.selectors).
+DUE = "due"
+_COLUMNS = {**{key: ORDERING[key][0] for key in SORT_KEYS}, DUE: SLA_DUE}
+# Sorts that start with the most pressing ticket (priority 1, the earliest due) rather than
+# the newest.
+_ASCENDING_FIRST = frozenset({"priority", DUE})
 
 
 class PageError(ValueError):
@@ -27,7 +34,7 @@ class Sort:
 
     @property
     def column(self) -> str:
-        return ORDERING[self.key][0]
+        return _COLUMNS[self.key]
 
     @property
     def param(self) -> str:
@@ -43,15 +50,17 @@ class Sort:
         """The sort parameter a column header links to: flip this column, or start another."""
         if key == self.key:
             return key if self.descending else f"-{key}"
-        # Priority starts with the most urgent (1); the others with the newest.
-        return key if key == "priority" else f"-{key}"
+        return key if key in _ASCENDING_FIRST else f"-{key}"
 
 
-def parse_sort(value: str) -> Sort:
-    value = (value or DEFAULT_SORT).strip()
+def parse_sort(
+    value: str, *, keys: tuple[str, ...] = SORT_KEYS, default: str = DEFAULT_SORT
+) -> Sort:
+    """A sort among ``keys`` (a queue's), ``default`` when none is asked for."""
+    value = (value or default).strip()
     key = value.removeprefix("-")
-    if key not in SORT_KEYS:
-        raise PageError(f"Cannot sort by {key!r}; use one of: {', '.join(SORT_KEYS)}.")
+    if key not in keys:
+        raise PageError(f"Cannot sort by {key!r}; use one of: {', '.join(keys)}.")
     return Sort(key=key, descending=value.startswith("-"))
 
 
@@ -61,7 +70,7 @@ def paginate(
     try:
         return keyset_paginate(
             qs,
-            Keyset(Ticket, sort.ordering),
+            Keyset(Ticket, sort.ordering, annotations={SLA_DUE: SLA_DUE_FIELD}),
             after=after or None,
             before=before or None,
             size=size or PAGE_SIZE,

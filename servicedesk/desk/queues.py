@@ -7,11 +7,16 @@ would hold only the groups they happen to be a member of, which is none for most
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 
 from servicedesk.accounts.models import Membership, User
+from servicedesk.core import clock
+from servicedesk.desk.keyset import DEFAULT_SORT, DUE, SORT_KEYS
 from servicedesk.desk.selectors import sees_every_ticket
+from servicedesk.sla.selectors import tickets_breached, tickets_breaching_by
 from servicedesk.tickets.choices import OPEN_STATES, State
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.selectors import open_tickets, recently_resolved, ticket_list
@@ -46,6 +51,21 @@ def _unassigned(user: User) -> QuerySet[Ticket]:
     return _groups(user).filter(assignee=None)
 
 
+def soon_until(now: datetime) -> datetime:
+    """The end of "soon": a clock due by then is breaching soon (SERVICEDESK_SLA_SOON_HOURS)."""
+    return now + timedelta(hours=settings.SERVICEDESK_SLA_SOON_HOURS)
+
+
+def _breaching_soon(user: User) -> QuerySet[Ticket]:
+    # An EXISTS per open ticket on its clocks (sla.selectors): the open tickets are few, each
+    # probe reads one ticket's two clocks, and the page never reads the closed history.
+    return tickets_breaching_by(open_tickets(user), by=soon_until(clock.now()))
+
+
+def _breached(user: User) -> QuerySet[Ticket]:
+    return tickets_breached(open_tickets(user))
+
+
 @dataclass(frozen=True)
 class Queue:
     slug: str
@@ -58,6 +78,9 @@ class Queue:
     states: tuple[str, ...] | None
     # The label for someone who sees every ticket, when the queue then means something wider.
     wide_label: str = ""
+    # The sorts the list offers, and the one it starts with.
+    sorts: tuple[str, ...] = SORT_KEYS
+    default_sort: str = DEFAULT_SORT
 
     def label_for(self, user: User) -> str:
         return self.wide_label if self.wide_label and sees_every_ticket(user) else self.label
@@ -66,6 +89,8 @@ class Queue:
         return self.states is None or state in self.states
 
 
+# The SLA queues start with the earliest due time.
+BY_DUE = {"sorts": (DUE, *SORT_KEYS), "default_sort": DUE}
 QUEUES: dict[str, Queue] = {
     q.slug: q
     for q in (
@@ -79,6 +104,10 @@ QUEUES: dict[str, Queue] = {
             states=OPEN,
             wide_label="Unassigned (all groups)",
         ),
+        # Not counted in the list of queues: a count would test every open ticket's clocks
+        # on every page of the desk. The dashboard counts them.
+        Queue("breaching", "Breaching soon", _breaching_soon, counted=False, states=OPEN, **BY_DUE),
+        Queue("breached", "Breached", _breached, counted=False, states=OPEN, **BY_DUE),
         Queue("open", "All open", open_tickets, counted=False, states=OPEN),
         Queue(
             "resolved",

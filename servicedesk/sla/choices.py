@@ -50,3 +50,26 @@ STATUS_BADGE = {
     ClockStatus.BREACHED: "red",
     ClockStatus.CANCELLED: "grey",
 }
+
+
+class Level(models.TextChoices):
+    """How a clock stands, as the desk colours it: by the policy's warnings, or its status."""
+
+    OK = "ok", "On track"
+    WARNING = "warning", "Warning"  # at or past the first warning
+    CRITICAL = "critical", "Critical"  # at or past the last of two or more warnings
+    BREACHED = "breached", "Breached"
+    PAUSED = "paused", "Paused"
+    MET = "met", "Met"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+LEVEL_BADGE = {
+    Level.OK: "teal",
+    Level.WARNING: "amber",
+    Level.CRITICAL: "orange",
+    Level.BREACHED: "red",
+    Level.PAUSED: "blue",
+    Level.MET: "green",
+    Level.CANCELLED: "grey",
+}

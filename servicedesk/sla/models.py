@@ -92,12 +92,50 @@ class BusinessCalendar(models.Model):
         return found
 
     def clean(self) -> None:
-        if self.subdivision and not self.country:
-            raise ValidationError({"subdivision": "A subdivision needs its country."})
+        errors = self.field_errors()
+        if errors:
+            raise ValidationError(errors)
         try:
             calendar_from_dict(self.as_dict())
         except CalendarError as error:
-            raise ValidationError(str(error)) from None
+            raise ValidationError(_sentence(error)) from None
+
+    def field_errors(self) -> dict[str, str]:
+        """What is wrong, field by field: each part is checked on its own, so that the admin
+        and the API can show each message beside the field it is about."""
+        # Every part is checked inside an otherwise valid calendar: UTC, open around the clock.
+        base = {"timezone": "UTC", "preset": "24x7"}
+        parts: dict[str, dict] = {}
+        if self.timezone:  # an empty one is the field's own "required" error
+            parts["timezone"] = {**base, "timezone": self.timezone}
+        if not self.always_open:
+            parts["hours"] = {"timezone": "UTC", "hours": self.hours or {}}
+        parts["holidays"] = {**base, "holidays": self.holidays or []}
+        if self.country:
+            parts["country"] = {**base, "country_holidays": {"country": self.country}}
+        if self.country and self.subdivision:
+            place = {"country": self.country, "subdivision": self.subdivision}
+            parts["subdivision"] = {**base, "country_holidays": place}
+        errors: dict[str, str] = {}
+        for name, data in parts.items():
+            if name == "subdivision" and "country" in errors:
+                continue
+            try:
+                calendar_from_dict(data)
+            except CalendarError as error:
+                errors[name] = _sentence(error)
+        if self.subdivision and not self.country:
+            errors["subdivision"] = "A subdivision needs its country."
+        if self.is_default:
+            other = BusinessCalendar.objects.filter(is_default=True).exclude(pk=self.pk).first()
+            if other is not None:
+                errors["is_default"] = f"{other} is the default calendar; untick it there first."
+        return errors
+
+
+def _sentence(error: CalendarError) -> str:
+    text = str(error)
+    return text[:1].upper() + text[1:]
 
 
 _CALENDARS: dict[tuple, Calendar] = {}
@@ -257,6 +295,13 @@ class SLATarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy}: {self.get_metric_display()} P{self.priority} {self.duration}"
+
+    def clean(self) -> None:
+        # The database refuses it too (sla_target_positive); this says so beside the field.
+        if self.duration is not None and self.duration <= timedelta(0):
+            raise ValidationError(
+                {"duration": "A target is a positive business time, e.g. 04:00:00 for four hours."}
+            )
 
 
 class SLAAction(models.Model):

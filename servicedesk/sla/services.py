@@ -26,6 +26,7 @@ from servicedesk.tickets.choices import EventKind, State
 from servicedesk.tickets.models import Ticket, TicketEvent
 
 _DONE = frozenset({State.RESOLVED, State.CLOSED})
+JUST_AFTER = timedelta(microseconds=1)
 
 
 def _wanted(
@@ -71,7 +72,14 @@ def schedule(clock: Clock, calendar: Calendar, thresholds: tuple[int, ...]) -> N
         return
     clock.due_at = clock.breached_at or threshold_instant(clock, calendar, BREACH)
     later = [t for t in thresholds if t > clock.reached]
-    clock.next_check_at = threshold_instant(clock, calendar, later[0]) if later else None
+    if not later:
+        clock.next_check_at = None
+        return
+    clock.next_check_at = threshold_instant(clock, calendar, later[0])
+    if later[0] == BREACH:
+        # A target used up at the very instant the clock stops is met: the breach is checked
+        # just after the due time, never at it.
+        clock.next_check_at += JUST_AFTER
 
 
 def clocks_sync(*, ticket: Ticket, now: datetime, new: bool = False) -> None:

@@ -66,7 +66,9 @@ def _check(pk: int, seen: datetime, now: datetime, report: SweepReport) -> None:
         passed = {
             t: threshold_instant(clock, calendar, t) for t in rules.thresholds if t > clock.reached
         }
-        passed = {t: at for t, at in passed.items() if at <= now}
+        # A warning falls at its instant; the breach only after it: a target used up exactly
+        # when the clock stops is met (as clocks_sync judges a stopped clock).
+        passed = {t: at for t, at in passed.items() if at < now or (at == now and t != BREACH)}
         if passed:
             clock.reached = max(passed)
         if BREACH in passed:

@@ -1,6 +1,9 @@
-"""The parts of a ticket: comments, attachments, the timeline, links and watchers."""
+"""The parts of a ticket: comments, attachments, the timeline, links, watchers and SLA clocks."""
+
+from datetime import timedelta
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -8,6 +11,7 @@ from servicedesk.accounts.models import User
 from servicedesk.api.serializers.common import IdRef, Ref, StrictInput, choices_of, enum_field
 from servicedesk.api.serializers.tickets import TEXT_MAX
 from servicedesk.core.errors import NotFound
+from servicedesk.sla.choices import ClockStatus, Level, Metric
 from servicedesk.tickets.choices import Channel, EventKind, LinkKind, State
 from servicedesk.tickets.models import Attachment, Comment, TicketEvent
 from servicedesk.tickets.selectors import ticket_comments, ticket_get
@@ -117,3 +121,40 @@ class LinkInput(StrictInput):
 
 class WatcherInput(StrictInput):
     user = IdRef(queryset=User.objects.filter(is_active=True))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class Seconds(serializers.Field):
+    """A span of time as whole seconds (rounded down, so a span just overrun is -1, not 0)."""
+
+    def to_representation(self, value: timedelta) -> int:
+        return value // timedelta(seconds=1)
+
+
+class ClockOutput(serializers.Serializer):
+    """One SLA clock as it stands at the moment of the request (sla.selectors.ClockView)."""
+
+    metric = enum_field("SlaMetric", choices_of(Metric), read_only=True)
+    status = enum_field("SlaClockStatus", choices_of(ClockStatus), read_only=True)
+    target_seconds = Seconds(source="target", read_only=True, help_text="Business time allowed.")
+    used_seconds = Seconds(source="used", read_only=True, help_text="Business time used so far.")
+    remaining_seconds = Seconds(
+        source="remaining", read_only=True, help_text="Target less used: negative when overdue."
+    )
+    due_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When the target runs out; null while paused."
+    )
+    breached_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    stopped_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When it was met, breached or cancelled."
+    )
+    percent_used = serializers.IntegerField(
+        read_only=True, help_text="Share of the target used, rounded down; over 100 when late."
+    )
+    level = enum_field(
+        "SlaLevel",
+        choices_of(Level),
+        read_only=True,
+        help_text="ok, warning (first warning reached), critical (last of two or more "
+        "warnings reached), breached, paused, met or cancelled.",
+    )

@@ -36,6 +36,17 @@ class TeamFigures(serializers.Serializer):
     reopened = serializers.IntegerField(help_text="Open, and reopened at least once.")
 
 
+class SlaFigures(serializers.Serializer):
+    breaching_soon = serializers.IntegerField(
+        help_text="Open tickets you may see with an SLA clock due within `soon_hours`, or "
+        "overdue: the desk's Breaching soon queue."
+    )
+    breached = serializers.IntegerField(
+        help_text="Open tickets you may see with a breached SLA clock: the Breached queue."
+    )
+    soon_hours = serializers.IntegerField(help_text="SERVICEDESK_SLA_SOON_HOURS.")
+
+
 class DayFigures(serializers.Serializer):
     date = serializers.DateField(help_text="A day of the desk's time zone.")
     start = serializers.DateTimeField(help_text="Its first instant (midnight there).")
@@ -72,6 +83,7 @@ class DashboardOutput(serializers.Serializer):
     )
     mine = MineFigures()
     team = TeamFigures()
+    sla = SlaFigures()
     days = DayFigures(many=True, help_text="The last 14 days, oldest first, today last.")
     groups = GroupFigures(
         many=True,

@@ -60,6 +60,7 @@ def test_an_agents_figures(board, client_for, agent_l1_lee):
     ]  # fmt: skip
     assert team["waiting"] == {"user": 1, "vendor": 1, "change": 1}
     assert (team["unassigned"], team["reopened"]) == (2, 1)
+    assert body["sla"] == {"breaching_soon": 0, "breached": 0, "soon_hours": 4}  # no policy
     assert body["groups"] is None
     days = body["days"]
     assert len(days) == 14
@@ -158,8 +159,8 @@ def test_with_a_token_the_queries_do_not_grow_with_tickets(board, people, lead_m
         with CaptureQueriesContext(connection) as queries:
             assert client.get(DASHBOARD).status_code == 200
         counts.append(len(queries))
-    # The token with its user, then the lead's six figure queries.
-    assert counts == [7, 7]
+    # The token with its user, then the lead's seven figure queries.
+    assert counts == [8, 8]
 
 
 def test_the_schema_documents_it(client, db):
@@ -167,6 +168,6 @@ def test_the_schema_documents_it(client, db):
     operation = schema["paths"][DASHBOARD]["get"]
     assert set(operation["responses"]) == {"200", "403"}
     output = schema["components"]["schemas"]["DashboardOutput"]
-    assert {"mine", "team", "days", "groups", "oldest", "scope", "time_zone"} <= set(
+    assert {"mine", "team", "sla", "days", "groups", "oldest", "scope", "time_zone"} <= set(
         output["properties"]
     )

@@ -19,6 +19,7 @@ from servicedesk.accounts.tests.factories import AgentFactory, GroupFactory, Use
 from servicedesk.api.tests.helpers import TICKETS, url
 from servicedesk.api.views.tickets import ORDERINGS
 from servicedesk.core import clock
+from servicedesk.sla.tests.factories import berlin_office, policy_with
 from servicedesk.tickets.choices import Channel, LinkKind, State
 from servicedesk.tickets.models import Category
 from servicedesk.tickets.services import (
@@ -233,6 +234,48 @@ def test_ticket_part_lists_cost_the_pinned_queries(request, token_client, busy_t
     busy_ticket(MANY)
     many = _measure(client, cases)
     _assert_pinned(few, many, {part: TOKEN + n for part, n in PARTS.items()})
+
+
+# --- /tickets/{number}/clocks/ -------------------------------------------------------------------
+
+# After the token: the ticket, then its clocks with their policies and the policies' calendars.
+CLOCKS = 1 + 1
+# A policy that names no calendar: the organisation's and the default calendar, in one query.
+FALLBACK_CALENDAR = 1
+
+
+@pytest.mark.parametrize("persona", ["agent_l1_lee", "lead_mo_sees_all"])
+@pytest.mark.parametrize("calendar", ["policy", "default"])
+def test_the_clocks_cost_the_pinned_queries_however_long_the_history(
+    request, token_client, requester_ann, agent_l1_lee, service_desk, persona, calendar
+):
+    office = berlin_office()
+    if calendar == "default":
+        office.is_default = True
+        office.save()
+    policy_with(calendar=office if calendar == "policy" else None, response="1h",
+                resolution="8h")  # fmt: skip
+    ticket = make_ticket(requester=requester_ann, title="Clocked", assignment_group=service_desk)
+    client = token_client(request.getfixturevalue(persona))
+    counts = []
+    for rounds in (FEW, MANY):
+        while ticket.comments.count() < 2 * rounds:
+            comment_add(ticket=ticket, by=agent_l1_lee, body="Reply")
+            comment_add(ticket=ticket, by=requester_ann, body="Thanks")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url(ticket, "clocks"))
+        assert [c["metric"] for c in response.json()] == ["response", "resolution"]
+        counts.append(len(queries))
+    pinned = TOKEN + CLOCKS + (FALLBACK_CALENDAR if calendar == "default" else 0)
+    assert counts == [pinned, pinned]
+
+
+def test_an_end_user_is_refused_the_clocks_before_any_look_up(token_client, requester_ann):
+    ticket = make_ticket(requester=requester_ann)
+    client = token_client(requester_ann)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url(ticket, "clocks")).status_code == 404
+    assert len(queries) == TOKEN
 
 
 # --- /users/, /groups/, /categories/ -----------------------------------------------------------

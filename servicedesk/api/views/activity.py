@@ -1,4 +1,4 @@
-"""Routes under /tickets/{number}/: comments, attachments, events, links and watchers."""
+"""Routes under /tickets/{number}/: comments, attachments, events, links, watchers, clocks."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -12,6 +12,7 @@ from servicedesk.api.idempotency import idempotent
 from servicedesk.api.serializers.activity import (
     AttachmentInput,
     AttachmentOutput,
+    ClockOutput,
     CommentInput,
     CommentOutput,
     EventOutput,
@@ -22,7 +23,10 @@ from servicedesk.api.serializers.activity import (
 from servicedesk.api.serializers.common import Ref
 from servicedesk.api.views.common import TICKET_NUMBER, TicketPartViewSet, require_agent
 from servicedesk.api.views.tickets import ERROR, IDEMPOTENCY_KEY
+from servicedesk.core import clock
 from servicedesk.core.errors import NotFound
+from servicedesk.sla.models import Clock
+from servicedesk.sla.selectors import ticket_clocks
 from servicedesk.tickets.choices import Channel
 from servicedesk.tickets.models import Attachment, Comment, TicketEvent, TicketLink
 from servicedesk.tickets.selectors import (
@@ -203,3 +207,21 @@ class WatcherViewSet(TicketPartViewSet):
             raise NotFound(f"User {user} does not watch {ticket.number}.")
         watcher_remove(ticket=ticket, user=watcher, by=request.user, channel=Channel.API)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(parameters=[TICKET_NUMBER])
+class ClockViewSet(TicketPartViewSet):
+    """The ticket's SLA clocks as they stand now: first response, then resolution. Agents only:
+    for anyone else they do not exist (404), as a ticket they may not see does not."""
+
+    queryset = Clock.objects.none()
+    serializer_class = ClockOutput
+    pagination_class = None
+
+    @extend_schema(responses={200: ClockOutput(many=True), 404: ERROR})
+    def list(self, request: Request, ticket_number: str) -> Response:
+        if not request.user.is_agent:
+            # Decided before any look-up: the same answer whether or not the ticket exists.
+            raise NotFound(f"No SLA clocks on {ticket_number} that you can see (agents only).")
+        clocks = ticket_clocks(ticket=self.ticket(), now=clock.now())
+        return Response(ClockOutput(clocks, many=True).data)

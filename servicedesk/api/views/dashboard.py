@@ -33,6 +33,11 @@ def _shape(dash: Dashboard) -> dict:
             "waiting": {s.removeprefix("awaiting_"): n for s, n in dash.waiting.items()},
             "reopened": dash.reopened,
         },
+        "sla": {
+            "breaching_soon": dash.breaching_soon,
+            "breached": dash.breached,
+            "soon_hours": dash.soon_hours,
+        },
         "days": [
             {
                 "date": d.day,

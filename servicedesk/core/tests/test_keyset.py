@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.models import DateTimeField, ExpressionWrapper, F
 
 from servicedesk.core.errors import ValidationFailed
 from servicedesk.core.keyset import Keyset, Page, page_size, paginate
@@ -102,6 +103,24 @@ def test_mixed_directions_follow_each_column(tickets):
     rows = sum((p.rows for p in _walk(Keyset(Ticket, ("-priority", "created_at", "-id")), 5)), [])
     expected = sorted(tickets, key=lambda t: (-t.priority, t.created_at, -t.pk))
     assert [t.pk for t in rows] == [t.pk for t in expected]
+
+
+@pytest.mark.django_db
+def test_an_annotated_column_pages_like_a_model_one(tickets):
+    # As the desk's SLA queues sort by a due time the queryset annotates.
+    qs = Ticket.objects.annotate(
+        due=ExpressionWrapper(F("created_at") + timedelta(hours=1), output_field=DateTimeField())
+    )
+    keyset = Keyset(Ticket, ("-due", "id"), annotations={"due": DateTimeField()})
+    pages = [paginate(qs, keyset, size=5)]
+    while pages[-1].next_cursor:
+        pages.append(paginate(qs, keyset, after=pages[-1].next_cursor, size=5))
+    back = paginate(qs, keyset, before=pages[-1].prev_cursor, size=5)
+    expected = sorted(tickets, key=lambda t: (-t.created_at.timestamp(), t.pk))
+    assert [t.pk for p in pages for t in p.rows] == [t.pk for t in expected]
+    assert [t.pk for t in back.rows] == [t.pk for t in pages[-2].rows]
+    with pytest.raises(ValidationFailed):
+        keyset.decode("not a time~1")
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 """``servicedesk load-demo``: a desk with tickets in every state, logins that work, and no harm done
 to a database that already has data."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -15,7 +15,10 @@ from servicedesk.accounts.tests.factories import UserFactory
 from servicedesk.core import clock
 from servicedesk.demo.data.directory import PASSWORDS, PEOPLE
 from servicedesk.demo.selectors import demo_logins
-from servicedesk.tickets.choices import EventKind, Kind, LinkKind, State
+from servicedesk.sla.models import BusinessCalendar, Clock, CloseTimer, SLAAction, SLATarget
+from servicedesk.sla.selectors import ticket_clocks, tickets_breached
+from servicedesk.sla.services import JUST_AFTER
+from servicedesk.tickets.choices import OPEN_STATES, EventKind, Kind, LinkKind, State
 from servicedesk.tickets.models import (
     Category,
     Comment,
@@ -25,7 +28,7 @@ from servicedesk.tickets.models import (
     TicketLink,
     Watch,
 )
-from servicedesk.tickets.selectors import visible_tickets
+from servicedesk.tickets.selectors import open_tickets, visible_tickets
 from servicedesk.tickets.tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +189,70 @@ def test_the_l1_group_is_the_configured_default_group(settings):
     assert not SupportGroup.objects.filter(name="Service Desk").exists()
     assert set(helpdesk.members.values_list("username", flat=True)) == {"mo", "lee", "sam"}
     assert Ticket.objects.filter(assignment_group=helpdesk).count() > 5
+
+
+def test_demo_tickets_run_under_sla_policies_some_breached_some_running(settings, time_machine):
+    settings.TIME_ZONE = "Europe/London"
+    # Wednesday 4 March 2026, 18:30 in London: the demo's "today" ended at 17:00.
+    time_machine.move_to(datetime(2026, 3, 4, 18, 30, tzinfo=UTC), tick=False)
+    load()
+
+    calendar = BusinessCalendar.objects.get()
+    assert (calendar.name, calendar.timezone, calendar.is_default) == (
+        "Service desk hours", "Europe/London", True,
+    )  # fmt: skip
+    assert (calendar.country, calendar.subdivision) == ("GB", "ENG")
+    assert calendar.hours["mon"] == [["08:00", "18:00"]] and "sat" not in calendar.hours
+    targets = {
+        (t.policy.name, t.metric, t.priority): t.duration
+        for t in SLATarget.objects.select_related("policy")
+    }
+    urgent, standard = "Critical and high incidents and requests", "Standard incidents and requests"
+    hours = timedelta(hours=1)
+    assert targets == {
+        (urgent, "response", 1): hours / 4, (urgent, "response", 2): hours,
+        (urgent, "resolution", 1): 4 * hours, (urgent, "resolution", 2): 8 * hours,
+        (standard, "response", 3): 4 * hours, (standard, "response", 4): 8 * hours,
+        (standard, "resolution", 3): 24 * hours, (standard, "resolution", 4): 40 * hours,
+    }  # fmt: skip
+    actions = set(SLAAction.objects.values_list("policy__name", "threshold", "metric", "action"))
+    assert (urgent, 100, "response", "escalate_tier") in actions
+    assert {(standard, 75, "", "notify_assignee"), (standard, 90, "", "notify_lead")} <= actions
+
+    def levels(title: str) -> dict[str, str]:
+        ticket = Ticket.objects.get(title__startswith=title)
+        return {c.metric: c.level for c in ticket_clocks(ticket=ticket, now=clock.now())}
+
+    # Problems and changes run under no policy.
+    assert not Clock.objects.filter(ticket__kind__in=[Kind.PROBLEM, Kind.CHANGE]).exists()
+    assert levels("Laptop does not boot") == {"response": "met", "resolution": "breached"}
+    assert levels("Month-end report") == {"response": "met", "resolution": "paused"}
+    assert levels("Second monitor") == {"response": "ok", "resolution": "ok"}
+    assert levels("Access to the Finance shared drive")["resolution"] == "warning"
+    assert levels("New keyboard and mouse") == {"response": "breached", "resolution": "met"}
+    assert levels("Adobe Acrobat")["resolution"] == "cancelled"
+
+    # The sweep ran as the worker would have: each breach on the timeline when it happened.
+    laptop = Ticket.objects.get(title__startswith="Laptop does not boot")
+    breach = laptop.events.get(kind=EventKind.SLA_BREACHED)
+    # The target ran out at 16:50; the breach is checked just after (a stop at 16:50 is met).
+    assert breach.created_at == datetime(2026, 3, 2, 16, 50, tzinfo=UTC) + JUST_AFTER
+    assert breach.message == "Resolution target of 8h breached."
+    # Nothing escalated: every urgent ticket was answered in time.
+    assert not TicketEvent.objects.filter(message__contains="escalated to").exists()
+
+    mo = User.objects.get(username="mo")  # sees every ticket
+    breached = tickets_breached(open_tickets(mo))
+    assert breached.count() == 9
+    assert Ticket.objects.filter(state__in=OPEN_STATES).count() == 20
+
+
+def test_resolved_demo_tickets_wait_for_their_requesters_verdict(time_machine):
+    time_machine.move_to(datetime(2026, 3, 4, 18, 30, tzinfo=UTC), tick=False)
+    load()
+    timers = CloseTimer.objects.select_related("ticket")
+    assert {t.ticket.state for t in timers} == {State.RESOLVED}
+    assert timers.count() == Ticket.objects.filter(state=State.RESOLVED).count() == 4
+    # Two weeks from each resolution: none closes on the worker's first sweep.
+    assert all(t.close_at > datetime(2026, 3, 4, 18, 30, tzinfo=UTC) for t in timers)
+    assert {t.quiet_period for t in timers} == {timedelta(days=14)}

@@ -1,6 +1,6 @@
 """Badges and small helpers for the desk's templates."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import template
 from django.template.defaultfilters import date as date_filter
@@ -71,3 +71,18 @@ def short_time(moment: datetime | None) -> str:
     if local.year == now.year:
         return formats.date_format(local, "j M")
     return formats.date_format(local, "j M Y")
+
+
+@register.filter
+def business_time(span: timedelta | None) -> str:
+    """A span of business time as "2h 15m", "40m" or "26h": hours, never days (a business day
+    could mean 24 hours or one working day). The sign is the sentence's business."""
+    if span is None:
+        return "—"
+    minutes = int(abs(span.total_seconds()) // 60)
+    if minutes == 0:
+        return "under 1m"
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes}m"
+    return f"{hours}h {minutes}m" if minutes else f"{hours}h"

@@ -18,15 +18,18 @@ from servicedesk.desk.tests.dashboard_board import (
     empty_states,
     per_day,
 )
+from servicedesk.sla.sweeper import sla_sweep
+from servicedesk.sla.tests.factories import policy_with
 from servicedesk.tickets.tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 
 DASHBOARD = "/desk/dashboard/"
 # The session and its user, then the figures: mine by state; the team by state and priority;
-# the ten oldest; created and resolved per day. Leads and see-all agents add the groups' load.
-PAGE_QUERIES = 7
-LEAD_PAGE_QUERIES = 8
+# the ten oldest; the SLA queues' two counts (one pass); created and resolved per day. Leads
+# and see-all agents add the groups' load.
+PAGE_QUERIES = 8
+LEAD_PAGE_QUERIES = 9
 
 
 @pytest.fixture
@@ -276,8 +279,34 @@ def test_the_query_count_does_not_grow_with_tickets(board, as_user, people, who,
     assert counts == [pinned, pinned]
 
 
-def test_the_selector_is_six_queries_for_a_see_all_agent(board, admin_ada, people):
+def test_the_selector_is_seven_queries_for_a_see_all_agent(board, admin_ada, people):
     _grow(people, 10)
     with CaptureQueriesContext(connection) as queries:
         dashboard_figures(user=admin_ada)
-    assert len(queries) == 6
+    assert len(queries) == 7
+
+
+def test_the_sla_figures_count_their_queues(as_user, people, admin_ada, time_machine, settings):
+    """Under a policy on every hour (P3: first response 1h, resolution 8h; P1: 15m and 2h)."""
+    policy_with(calendar=None, response="1h", resolution="8h")
+    time_machine.move_to(NOW, tick=False)
+    sd, net, ann = people["sd"], people["net"], people["ann"]
+    make_ticket(requester=ann, title="Due at 11:00", assignment_group=sd, impact=2, urgency=2)
+    make_ticket(requester=ann, title="Breaches at 10:15", assignment_group=sd, impact=1, urgency=1)
+    make_ticket(requester=ann, title="Network, due 11:00", assignment_group=net, impact=2,
+                urgency=2)  # fmt: skip
+    time_machine.move_to(NOW + timedelta(minutes=30), tick=False)
+    sla_sweep()
+    lee = dashboard_figures(user=people["lee"])
+    assert (lee.breaching_soon, lee.breached, lee.soon_hours) == (2, 1, 4)
+    ada = dashboard_figures(user=admin_ada)
+    assert (ada.breaching_soon, ada.breached) == (3, 1)
+    settings.SERVICEDESK_SLA_SOON_HOURS = 0
+    assert dashboard_figures(user=people["lee"]).breaching_soon == 1  # overdue only
+
+    client = as_user(people["lee"])
+    page = client.get(DASHBOARD).content.decode()
+    assert (figure(page, "breaching-soon"), figure(page, "breached")) == (1, 1)
+    for href, number in _links(page):
+        if "queue=breach" in href:
+            assert len(client.get(href).context["page"].rows) == number, href

@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from servicedesk.accounts.tests.factories import UserFactory
 from servicedesk.core import clock
-from servicedesk.desk.keyset import SORT_KEYS
 from servicedesk.desk.queues import QUEUES
+from servicedesk.sla.sweeper import sla_sweep
+from servicedesk.sla.tests.factories import berlin_office, policy_with
 from servicedesk.tickets.choices import Channel, Kind, LinkKind, State
 from servicedesk.tickets.models import Category
 from servicedesk.tickets.services import comment_add, link_add, ticket_update, watcher_add
@@ -35,8 +36,10 @@ TEXT = 1
 EMPTY = {"mine/unassigned", "unassigned/assignee"}
 # The ticket page: the session, its user, the ticket, its events, comments (with their files),
 # links out and in, the groups and their agents for the edit form, the categories (twice: tree
-# and choices), the watchers, the ticket's files.
-TICKET_PAGE = 14
+# and choices), the watchers, the ticket's files, and its SLA clocks with their policies and
+# calendars (one query for both clocks; a policy that names no calendar would add one for the
+# organisation's and the default calendar: sla.selectors.ticket_clocks).
+TICKET_PAGE = 15
 
 
 @pytest.fixture
@@ -47,9 +50,19 @@ def lead_mo_sees_all(lead_mo):
 
 
 @pytest.fixture
-def board(requester_ann, requester_bob, agent_l1_lee, agent_l2_kim, service_desk, network_team):
+def board(requester_ann, requester_bob, agent_l1_lee, agent_l2_kim, service_desk, network_team,
+          time_machine):  # fmt: skip
     """``grow(rounds, me)``: tickets in every queue's situation, ``rounds`` times over, each in
-    the Office category and with "office" in its title, so that every filter finds some."""
+    the Office category and with "office" in its title, so that every filter finds some.
+
+    Under an SLA policy on every hour of the day: each round is raised, then two hours pass and
+    the sweep runs. By then the priority 1 and 2 tickets have breached (their targets are an
+    hour at most) and the others' first response is due (two hours): every open ticket is
+    breaching soon, and the urgent ones have breached.
+    """
+    policy = policy_with(calendar=None, response="2h", resolution="8h")
+    policy.targets.filter(priority__lte=2).update(duration=timedelta(hours=1))
+    time_machine.move_to(clock.now(), tick=False)
     office = Category.objects.create(name="Office", default_group=service_desk)
     printer = Category.objects.create(name="Printer", parent=office)
     made = {"rounds": 0}
@@ -82,6 +95,8 @@ def board(requester_ann, requester_bob, agent_l1_lee, agent_l2_kim, service_desk
         while made["rounds"] < rounds:
             one_round(made["rounds"], me)
             made["rounds"] += 1
+        time_machine.move_to(clock.now() + timedelta(hours=2), tick=False)
+        sla_sweep()
 
     grow.office = office
     return grow
@@ -116,7 +131,7 @@ def _cases(*, agent, group, category) -> dict[str, dict]:
             if name == "state":
                 params = {"state": [s for s in params["state"] if queue.holds(s)]}
             cases[f"{slug}/{name}"] = {"queue": slug, **params}
-        for key in SORT_KEYS:
+        for key in queue.sorts:
             for sort in (key, f"-{key}"):
                 cases[f"{slug}/sort={sort}"] = {"queue": slug, "sort": sort, "q": "office"}
     return cases
@@ -175,9 +190,14 @@ def test_header_search_costs_the_pinned_queries(
 
 
 @pytest.mark.parametrize("persona", ["agent_l1_lee", "lead_mo_sees_all"])
+@pytest.mark.parametrize("sla", [False, True], ids=["no-policy", "with-clocks"])
 def test_ticket_page_costs_the_pinned_queries_however_long_its_history(
-    request, as_user, sd_ticket, agent_l1_lee, requester_ann, requester_bob, persona
+    request, as_user, agent_l1_lee, requester_ann, requester_bob, persona, sla
 ):
+    if sla:
+        policy_with(calendar=berlin_office(), response="1h", resolution="8h")
+    sd_ticket = request.getfixturevalue("sd_ticket")
+    assert sd_ticket.clocks.count() == (2 if sla else 0)
     client = as_user(request.getfixturevalue(persona))
     page = f"/desk/tickets/{sd_ticket.number}/"
     counts = []

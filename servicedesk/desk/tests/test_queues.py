@@ -66,7 +66,8 @@ def test_home_is_my_queue_with_cheap_counts_only(as_user, agent_l1_lee, board):
     assert numbers(response) == [board["lee"].number]
     counts = {e.queue.slug: e.count for e in response.context["queues"]}
     assert counts == {
-        "mine": 1, "groups": 2, "unassigned": 1, "open": None, "resolved": None, "all": None,
+        "mine": 1, "groups": 2, "unassigned": 1, "breaching": None, "breached": None,
+        "open": None, "resolved": None, "all": None,
     }  # fmt: skip
     assert "Lee works this" in response.content.decode()
 

@@ -68,8 +68,8 @@ def test_an_agent_keeps_the_queues_of_their_own_groups(as_user, agent_l1_lee, bo
     assert numbers(response) == {board["sd_free"].number}
     labels = [e.label for e in response.context["queues"]]
     assert labels == [
-        "Assigned to me", "My groups", "Unassigned", "All open", "Recently resolved",
-        "All tickets",
+        "Assigned to me", "My groups", "Unassigned", "Breaching soon", "Breached", "All open",
+        "Recently resolved", "All tickets",
     ]  # fmt: skip
 
 

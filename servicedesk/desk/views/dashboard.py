@@ -111,6 +111,8 @@ def _context(dash: Dashboard) -> dict:
         "mine_url": tickets_url("mine"),
         "team_url": tickets_url(team),
         "unassigned_url": tickets_url("unassigned"),
+        "breaching_url": tickets_url("breaching"),
+        "breached_url": tickets_url("breached"),
         "oldest_url": tickets_url(team, sort="created"),
         "mine": mine,
         "team_states": team_states,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from servicedesk.desk.access import agent_required
 from servicedesk.desk.forms import FastSelect
-from servicedesk.desk.keyset import SORT_KEYS, PageError, Sort, paginate, parse_sort
+from servicedesk.desk.keyset import DUE, PageError, Sort, paginate, parse_sort
 from servicedesk.desk.queues import ALL_QUEUE, DEFAULT_QUEUE, QUEUES, Queue, queue_entries
 from servicedesk.desk.selectors import filter_assignees, filter_groups, ticket_by_reference
 from servicedesk.tickets.choices import State
@@ -21,6 +21,7 @@ COLUMNS = (
     ("title", "Title"),
     ("state", "State"),
     ("priority", "Priority"),
+    (DUE, "Due"),  # in the SLA queues only
     ("requester", "Requester"),
     ("group", "Group"),
     ("assignee", "Assignee"),
@@ -52,15 +53,16 @@ def _states_elsewhere(request: HttpRequest, queue: Queue) -> list[str]:
     return [State(s).label for s in State if s in asked and not queue.holds(s)]
 
 
-def _columns(sort: Sort) -> list[dict]:
+def _columns(sort: Sort, queue: Queue) -> list[dict]:
     """Column headers; a sortable one links to its sort, flipped if it is the current one."""
     return [
         {
             "label": label,
-            "param": sort.toggled(key) if key in SORT_KEYS else "",
+            "param": sort.toggled(key) if key in queue.sorts else "",
             "active": key == sort.key,
         }
         for key, label in COLUMNS
+        if key != DUE or DUE in queue.sorts
     ]
 
 
@@ -82,12 +84,14 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     }
     filterset = _filterset(request, queue)
     context["filter"] = filterset
+    sorts = {"keys": queue.sorts, "default": queue.default_sort}
     try:
-        sort = parse_sort(request.GET.get("sort", ""))
+        sort = parse_sort(request.GET.get("sort", ""), **sorts)
     except PageError as exc:
-        error, sort = str(exc), parse_sort("")
+        error, sort = str(exc), parse_sort("", **sorts)
     context["sort"] = sort
-    context["columns"] = _columns(sort)
+    context["columns"] = _columns(sort, queue)
+    context["due_column"] = DUE in queue.sorts
     if context["elsewhere"]:
         states = " and ".join(context["elsewhere"])
         error = error or f"{states} tickets are never in “{context['queue_label']}”."

@@ -7,11 +7,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.accounts.models import User
+from servicedesk.core import clock
 from servicedesk.core.errors import EditConflict, NotFound, ServiceError
 from servicedesk.desk.access import agent_required
 from servicedesk.desk.forms import LinkForm, ReplyForm, TicketEditForm, WatcherForm
 from servicedesk.desk.selectors import ticket_watchers, user_by_login
 from servicedesk.desk.timeline import timeline
+from servicedesk.sla.selectors import ticket_clocks
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.selectors import (
     custom_field_rows,
@@ -53,6 +55,7 @@ def _render(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
         "links": ticket_links(ticket=ticket, user=user),
         "watchers": ticket_watchers(ticket),
         "custom_fields": custom_field_rows(ticket),
+        "clocks": ticket_clocks(ticket=ticket, now=clock.now()),
         "edit_form": forms.get("edit_form") or TicketEditForm(ticket=ticket),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "link_form": forms.get("link_form") or LinkForm(),

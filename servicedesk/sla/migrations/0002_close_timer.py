@@ -8,7 +8,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('sla', '0001_initial'),
-        ('tickets', '0008_sla_event_kinds'),
     ]
 
     operations = [

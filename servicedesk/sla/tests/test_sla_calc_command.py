@@ -88,6 +88,7 @@ GOOD_START = ["--start", "2026-03-27T16:30+01:00"]
         (BERLIN, [*GOOD_START, "--target", "soon"], "cannot read duration"),
         (BERLIN, [*GOOD_START, "--target", "1d"], "days"),
         (BERLIN, ["--start", "last friday", "--target", "1h"], "--start"),
+        (BERLIN, ["--start", "0001-01-01T00:00+05:00", "--target", "1h"], "outside the years"),
         (BERLIN, [*GOOD_START, "--until", "2026-03-27T16:00+01:00"], "before start"),
         (BERLIN, [*GOOD_START, "--target", "1h", "--until", "2026-03-28T00:00"], "not allowed"),
         (BERLIN, GOOD_START, "--target --until"),

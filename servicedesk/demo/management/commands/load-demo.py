@@ -21,8 +21,8 @@ def logins_table(logins: list[DemoLogin]) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Load demo organisations, people, groups, categories and a few dozen tickets in every "
-        "state into an empty database, then print the demo logins."
+        "Load demo organisations, people, groups, categories, SLA policies and a few dozen "
+        "tickets in every state into an empty database, then print the demo logins."
     )
 
     def add_arguments(self, parser):

@@ -5,15 +5,14 @@ servicedesk sla-calc --calendar CAL.json --start ISO8601 --until ISO8601 [--paus
 """
 
 import json
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from servicedesk.sla.calc import due_answer, elapsed_answer, read_instant
 from servicedesk.sla.calendar import Calendar, calendar_from_dict
 from servicedesk.sla.clock import Pause, due_at, elapsed, parse_duration
-
-_SECOND = timedelta(seconds=1)
 
 
 class Command(BaseCommand):
@@ -57,10 +56,10 @@ class Command(BaseCommand):
                 due = due_at(
                     calendar=cal, start=begin, target=parse_duration(target), pauses=pauses
                 )
-                answer = _due(due, zone=cal.zone)
+                answer = due_answer(due, zone=cal.zone)
             else:
                 end = _instant(until, zone=cal.zone, option="--until")
-                answer = _seconds(elapsed(calendar=cal, start=begin, end=end, pauses=pauses))
+                answer = elapsed_answer(elapsed(calendar=cal, start=begin, end=end, pauses=pauses))
         except (ValueError, OverflowError) as error:
             raise CommandError(str(error), returncode=2) from None
         self.stdout.write(json.dumps(answer))
@@ -84,12 +83,10 @@ def _read_calendar(path: Path) -> Calendar:
 
 
 def _instant(text: str, *, zone: tzinfo, option: str) -> datetime:
-    """An ISO 8601 time; without an offset it is the calendar's local time (first if twice)."""
     try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"{option}: cannot read {text!r} as an ISO 8601 time") from None
-    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=zone)
+        return read_instant(text, zone=zone)
+    except ValueError as error:
+        raise ValueError(f"{option}: {error}") from None
 
 
 def _pause(text: str, *, zone: tzinfo) -> Pause:
@@ -98,15 +95,3 @@ def _pause(text: str, *, zone: tzinfo) -> Pause:
         raise ValueError(f"--pause: {text!r} is not START/END (END empty: paused now)")
     start = _instant(begin, zone=zone, option="--pause")
     return start, _instant(end, zone=zone, option="--pause") if end.strip() else None
-
-
-def _due(due: datetime | None, *, zone: tzinfo) -> dict[str, str | None]:
-    if due is None:  # an open pause: no due time while the clock is stopped
-        return {"due": None, "due_local": None}
-    utc = due.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return {"due": utc, "due_local": due.astimezone(zone).isoformat()}
-
-
-def _seconds(spent: timedelta) -> dict[str, int | float]:
-    whole, rest = divmod(spent, _SECOND)
-    return {"elapsed_seconds": whole if not rest else spent / _SECOND}

@@ -1,0 +1,100 @@
+"""Business calendars created, changed and deleted outside the admin site (the API does).
+
+The same rules as the admin: ``BusinessCalendar.clean`` checks every value (time zone, hours,
+holidays, country and subdivision, one default), and a calendar something runs on is not
+deleted from under it.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+
+from servicedesk.core.errors import ServiceError, ValidationFailed
+from servicedesk.sla.models import (
+    BusinessCalendar,
+    GroupCalendar,
+    OrganisationCalendar,
+    SLAPolicy,
+)
+
+
+class CalendarInUse(ServiceError):
+    status = 409
+    code = "calendar_in_use"
+
+
+class CalendarUnusable(ServiceError):
+    """A calendar saved around the checks (or whose country the holidays package dropped)."""
+
+    status = 409
+    code = "calendar_unusable"
+
+
+class CalendarConflict(ServiceError):
+    """Another request saved the same name, or another default, at the same moment."""
+
+    status = 409
+    code = "conflict"
+
+
+def calendar_create(*, values: dict) -> BusinessCalendar:
+    """A new calendar from checked-by-type ``values``; ``ValidationFailed`` if it is unusable."""
+    return _save(BusinessCalendar(**values))
+
+
+def calendar_update(*, calendar: BusinessCalendar, changes: dict) -> BusinessCalendar:
+    """``changes`` applied to ``calendar``; the whole calendar must still be usable."""
+    for name, value in changes.items():
+        setattr(calendar, name, value)
+    return _save(calendar)
+
+
+def calendar_delete(*, calendar: BusinessCalendar) -> None:
+    """Delete a calendar nothing runs on; ``CalendarInUse`` names what does.
+
+    The admin site would drop a group's or an organisation's link with the calendar after a
+    confirmation page; an API call has no such page, so those links refuse it too.
+    """
+    users = _users_of(calendar)
+    if not users:
+        try:
+            with transaction.atomic():
+                calendar.delete()
+            return
+        except ProtectedError:  # a policy took it up since the look-up above
+            users = _users_of(calendar) or ["a policy"]
+    raise CalendarInUse(f"{calendar} is in use by {', '.join(users)}; give them another first.")
+
+
+def _users_of(calendar: BusinessCalendar) -> list[str]:
+    policies = SLAPolicy.objects.filter(calendar=calendar).values_list("name", flat=True)
+    groups = GroupCalendar.objects.filter(calendar=calendar).values_list("group__name", flat=True)
+    organisations = OrganisationCalendar.objects.filter(calendar=calendar).values_list(
+        "organisation__name", flat=True
+    )
+    return [
+        *(f"policy {name!r}" for name in policies),
+        *(f"group {name!r}" for name in groups),
+        *(f"organisation {name!r}" for name in organisations),
+    ]
+
+
+def _save(calendar: BusinessCalendar) -> BusinessCalendar:
+    try:
+        calendar.full_clean()
+    except ValidationError as error:
+        fields = {
+            "non_field_errors" if name == "__all__" else name: messages
+            for name, messages in error.message_dict.items()
+        }
+        first, messages = next(iter(fields.items()))
+        raise ValidationFailed(f"{first}: {messages[0]}", fields=fields) from None
+    try:
+        with transaction.atomic():
+            calendar.save()
+    except IntegrityError:
+        raise CalendarConflict(
+            "Another calendar with this name, or another default, was saved at the same time; "
+            "read the calendars again and retry."
+        ) from None
+    return calendar
