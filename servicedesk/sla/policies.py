@@ -106,30 +106,28 @@ def policy_rules(policy: SLAPolicy) -> Rules:
 
 
 def policies_exist() -> bool:
-    """Whether any policy exists, active or not (none: no ticket can have a clock)."""
-    active_rules()
-    return bool(_kept["stamp"][0])
+    """Whether any policy exists, active or not (none: no ticket can have a clock), as of the
+    last ``active_rules()`` call, which the caller has just made."""
+    stamp = _kept["stamp"]
+    return stamp is None or bool(stamp[0])
 
 
-def rules_for(ticket: Ticket) -> Rules | None:
-    """The first active customer-facing policy in order whose conditions the ticket meets."""
-    found = (r for r in active_rules() if r.policy.internal_group_id is None and r.matches(ticket))
+def rules_for(ticket: Ticket, every: tuple[Rules, ...] | None = None) -> Rules | None:
+    """The first active customer-facing policy in order whose conditions the ticket meets
+    (among ``every``, the result of ``active_rules()``, when the caller has it)."""
+    every = active_rules() if every is None else every
+    found = (r for r in every if r.policy.internal_group_id is None and r.matches(ticket))
     return next(found, None)
 
 
-def internal_rules_for(ticket: Ticket) -> Rules | None:
+def internal_rules_for(ticket: Ticket, every: tuple[Rules, ...] | None = None) -> Rules | None:
     """The first active internal (OLA) policy of the ticket's group that the ticket meets."""
     group = ticket.assignment_group_id
     if group is None:
         return None
-    found = (r for r in active_rules() if r.policy.internal_group_id == group and r.matches(ticket))
+    every = active_rules() if every is None else every
+    found = (r for r in every if r.policy.internal_group_id == group and r.matches(ticket))
     return next(found, None)
-
-
-def internal_policies_exist() -> bool:
-    """Whether any internal (OLA) policy exists, active or not."""
-    active_rules()
-    return bool(_kept["stamp"][1])
 
 
 def rules_of(policy_id: int) -> Rules | None:

@@ -15,6 +15,7 @@ from servicedesk.sla.clock import due_at, elapsed
 from servicedesk.sla.models import Clock
 from servicedesk.sla.policies import (
     Rules,
+    active_rules,
     calendar_for,
     internal_rules_for,
     policies_exist,
@@ -88,8 +89,9 @@ def clocks_sync(*, ticket: Ticket, now: datetime, new: bool = False) -> None:
 
     ``new``: the ticket was created just now, so it has no clocks to read.
     """
-    customer = rules_for(ticket)
-    internal = internal_rules_for(ticket)
+    every = active_rules()
+    customer = rules_for(ticket, every)
+    internal = internal_rules_for(ticket, every)
     if customer is None and internal is None and (new or not policies_exist()):
         return  # no clock to start, and none that could exist
     clocks: dict[tuple[int | None, str], Clock] = {}
@@ -170,10 +172,13 @@ def ticket_event_observed(event: TicketEvent) -> None:
     created = event.kind == EventKind.CREATED
     if not created and not _MOVES_CLOCKS & set(event.changes):
         return
-    state_changed = "state" in event.changes
-    if not state_changed and not policies_exist():
-        return  # with no policy at all, only a resolution's closing timer is left to set
+    state = event.changes.get("state") or [None, None]
+    # Entering or leaving "resolved" sets or removes the automatic closure's timer.
+    resolution_moved = not created and State.RESOLVED in state
+    active_rules()  # one small query: is the kept copy of the policies current?
+    if not policies_exist() and not resolution_moved:
+        return  # no policy at all: no clock to start or move
     ticket = Ticket.objects.get(pk=event.ticket_id)
     clocks_sync(ticket=ticket, now=event.created_at, new=created)
-    if state_changed:
+    if resolution_moved:
         close_timer_sync(ticket=ticket)
