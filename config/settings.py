@@ -74,13 +74,13 @@ TEMPLATES = [
 _database_url = env_str("DATABASE_URL", "")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    _postgres_options = env_str("SERVICEDESK_POSTGRES_OPTIONS", "")
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    if DATABASES["default"]["ENGINE"].endswith("postgresql") and "options" not in _options:
-        # Session settings for every connection (docs/deployment.md). The ticket lists join ten
-        # tables, each by its key; with the default join_collapse_limit PostgreSQL spends 40-50
-        # ms planning the orders of those joins at a million tickets, and then runs the query in
-        # 2. Kept in the order the ORM writes them (the ticket first), planning is negligible.
-        _options["options"] = env_str("SERVICEDESK_POSTGRES_OPTIONS", "-c join_collapse_limit=1")
+    if _postgres_options and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # Session settings for every connection, such as "-c join_collapse_limit=1"
+        # (docs/deployment.md says what that gains and costs); an options parameter in
+        # DATABASE_URL wins.
+        _options.setdefault("options", _postgres_options)
 else:
     DATABASES = {
         "default": {
