@@ -26,6 +26,9 @@ ALL_DAY: Hours = ((0, DAY),)
 WEEK_24X7: tuple[Hours, ...] = (ALL_DAY,) * 7
 
 
+MAX_INTERVALS = 48  # working intervals in one day: every half hour on and off
+
+
 class CalendarError(ValueError):
     """A calendar that cannot be used; the message is one line an operator can act on."""
 
@@ -191,6 +194,10 @@ def _intervals(value: object, *, where: str) -> Hours:
     shape = f'hours of {where} must be a list of [start, end] pairs such as [["09:00", "17:00"]]'
     if not isinstance(value, list):
         raise CalendarError(shape)
+    if len(value) > MAX_INTERVALS:
+        # Each interval is walked for every day the arithmetic crosses: a day cut in minutes
+        # would make one due time take seconds.
+        raise CalendarError(f"hours of {where} has {len(value)} intervals; at most {MAX_INTERVALS}")
     out = []
     for pair in value:
         if not isinstance(pair, list | tuple) or len(pair) != 2:

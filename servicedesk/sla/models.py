@@ -298,6 +298,8 @@ class SLATarget(models.Model):
 
     def clean(self) -> None:
         # The database refuses it too (sla_target_positive); this says so beside the field.
+        if self.duration is not None and self.duration > timedelta(days=3660):
+            raise ValidationError({"duration": "A target is at most ten years of business time."})
         if self.duration is not None and self.duration <= timedelta(0):
             raise ValidationError(
                 {"duration": "A target is a positive business time, e.g. 04:00:00 for four hours."}

@@ -134,3 +134,34 @@ def test_the_installed_command(cal_file):
     )  # fmt: skip
     assert (bad.returncode, bad.stdout) == (2, "")
     assert bad.stderr.count("\n") == 1 and "is not JSON" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 200_000 + "]" * 200_000, "nested too deeply"),
+        (" " * (1024 * 1024 + 1), "over 1024 KiB"),  # what an endless file like /dev/zero gives
+        (  # fifty one-minute intervals on a Monday
+            json.dumps(
+                {
+                    "timezone": "UTC",
+                    "hours": {
+                        "mon": [
+                            [f"{m // 60:02d}:{m % 60:02d}", f"{m // 60:02d}:{m % 60 + 1:02d}"]
+                            for m in range(0, 100, 2)
+                        ]
+                    },
+                }
+            ),  # fmt: skip
+            "at most 48",
+        ),
+    ],
+)
+def test_a_hostile_calendar_file_is_refused_in_one_line(
+    monkeypatch, capsys, tmp_path, content, message
+):
+    path = tmp_path / "hostile.json"
+    path.write_text(content)
+    status, out, err = run(monkeypatch, capsys, "--calendar", str(path), *FIRST_CASE)
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1 and message in err

@@ -65,17 +65,27 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(answer))
 
 
+CALENDAR_MAX_BYTES = 1024 * 1024
+
+
 def _read_calendar(path: Path) -> Calendar:
     try:
-        text = path.read_text(encoding="utf-8")
+        # Read at most a byte past the cap: a calendar is a few kilobytes, /dev/zero is endless.
+        with path.open("rb") as source:
+            raw = source.read(CALENDAR_MAX_BYTES + 1)
+        text = raw.decode("utf-8")
     except OSError as error:
         raise ValueError(f"cannot read calendar {path}: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise ValueError(f"calendar {path} is not UTF-8 text") from None
+    if len(raw) > CALENDAR_MAX_BYTES:
+        raise ValueError(f"calendar {path} is over {CALENDAR_MAX_BYTES // 1024} KiB")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ValueError(f"calendar {path} is not JSON: {error}") from None
+    except RecursionError:
+        raise ValueError(f"calendar {path} is nested too deeply") from None
     try:
         return calendar_from_dict(data)
     except ValueError as error:
