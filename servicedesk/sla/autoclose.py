@@ -21,7 +21,7 @@ from servicedesk.sla.calendar import Calendar
 from servicedesk.sla.clock import due_at
 from servicedesk.sla.durations import parse_duration
 from servicedesk.sla.models import CloseTimer
-from servicedesk.sla.policies import calendar_for, rules_for
+from servicedesk.sla.policies import Rules, calendar_for, rules_for
 from servicedesk.tickets.choices import State
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.services import ticket_system_update
@@ -43,7 +43,7 @@ def on_the_clock(start: datetime, period: timedelta, calendar: Calendar) -> date
     return local.replace(tzinfo=calendar.zone).astimezone(UTC)
 
 
-def close_timer_sync(*, ticket: Ticket) -> None:
+def close_timer_sync(*, ticket: Ticket, every: tuple[Rules, ...] | None = None) -> None:
     """Set, keep or remove the ticket's timer to match its state (idempotent)."""
     if ticket.state != State.RESOLVED or ticket.resolved_at is None:
         CloseTimer.objects.filter(ticket_id=ticket.pk).delete()
@@ -51,7 +51,7 @@ def close_timer_sync(*, ticket: Ticket) -> None:
     timer = CloseTimer.objects.filter(ticket_id=ticket.pk).first()
     if timer is not None and timer.resolved_at == ticket.resolved_at:
         return
-    rules = rules_for(ticket)
+    rules = rules_for(ticket, every)
     policy = rules.policy if rules else None
     period = policy.auto_close_after if policy and policy.auto_close_after else None
     period = period or default_quiet_period()

@@ -83,13 +83,15 @@ def schedule(clock: Clock, calendar: Calendar, thresholds: tuple[int, ...]) -> N
         clock.next_check_at += JUST_AFTER
 
 
-def clocks_sync(*, ticket: Ticket, now: datetime, new: bool = False) -> None:
+def clocks_sync(
+    *, ticket: Ticket, now: datetime, new: bool = False, every: tuple[Rules, ...] | None = None
+) -> None:
     """Bring the ticket's clocks in line with the ticket as it is now: the customer-facing
     SLA's, and the internal (OLA) ones of the groups that held it.
 
     ``new``: the ticket was created just now, so it has no clocks to read.
     """
-    every = active_rules()
+    every = active_rules() if every is None else every  # the observer has just read them
     customer = rules_for(ticket, every)
     internal = internal_rules_for(ticket, every)
     if customer is None and internal is None and (new or not policies_exist()):
@@ -175,10 +177,10 @@ def ticket_event_observed(event: TicketEvent) -> None:
     state = event.changes.get("state") or [None, None]
     # Entering or leaving "resolved" sets or removes the automatic closure's timer.
     resolution_moved = not created and State.RESOLVED in state
-    active_rules()  # one small query: is the kept copy of the policies current?
+    every = active_rules()  # one small query: is the kept copy of the policies current?
     if not policies_exist() and not resolution_moved:
         return  # no policy at all: no clock to start or move
     ticket = Ticket.objects.get(pk=event.ticket_id)
-    clocks_sync(ticket=ticket, now=event.created_at, new=created)
+    clocks_sync(ticket=ticket, now=event.created_at, new=created, every=every)
     if resolution_moved:
-        close_timer_sync(ticket=ticket)
+        close_timer_sync(ticket=ticket, every=every)
