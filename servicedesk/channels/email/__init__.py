@@ -1,0 +1,1 @@
+"""Email to tickets and back: inbound transports, parsing, threading, loop protection."""

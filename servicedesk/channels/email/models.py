@@ -1,0 +1,1 @@
+"""Inbound mailboxes and the raw messages they deliver."""
