@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "servicedesk.accounts",
     "servicedesk.tickets",
     "servicedesk.sla",
+    "servicedesk.triage",
     "servicedesk.channels.email",
     "servicedesk.desk",
     "servicedesk.portal",

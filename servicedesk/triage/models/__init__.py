@@ -1,0 +1,1 @@
+"""Triage's data: rules, assignment settings, trained model versions (one module each)."""
