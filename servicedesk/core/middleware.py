@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template.defaultfilters import filesizeformat
+
+from servicedesk.core.units import size_text, sizes_apart
 
 _TITLES = {
     400: "Bad request",
@@ -34,10 +35,11 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > settings.ATTACHMENT_MAX_BYTES + _OVERHEAD:
             limit = settings.ATTACHMENT_MAX_BYTES + _OVERHEAD
+            shown_length, shown_limit = sizes_apart(length, limit)
             message = (
-                f"The request is {filesizeformat(length)}; a request may be at most "
-                f"{filesizeformat(limit)} (an attachment at most "
-                f"{filesizeformat(settings.ATTACHMENT_MAX_BYTES)})."
+                f"The request is {shown_length}; a request may be at most "
+                f"{shown_limit} (an attachment at most "
+                f"{size_text(settings.ATTACHMENT_MAX_BYTES)})."
             )
             return refuse(request, 413, "request_too_large", message)
         return self.get_response(request)

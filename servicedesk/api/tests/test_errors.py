@@ -62,6 +62,11 @@ def test_body_over_the_ceiling_is_413(client_for, requester_ann, settings, servi
     )
     assert response.status_code == 413
     assert error(response)["code"] == "request_too_large"
+    length = int(response.wsgi_request.META["CONTENT_LENGTH"])
+    assert error(response)["message"] == (
+        f"The request is {length:,} bytes; a request may be at most 1,048,576 bytes (1 MiB) "
+        "(an attachment at most 0 bytes)."
+    )
 
 
 @pytest.mark.parametrize(

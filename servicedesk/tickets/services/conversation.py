@@ -12,6 +12,7 @@ from django.db import transaction
 from servicedesk.accounts.models import User
 from servicedesk.core import clock
 from servicedesk.core.errors import ValidationFailed
+from servicedesk.core.units import sizes_apart
 from servicedesk.tickets.choices import Channel, EventKind, State
 from servicedesk.tickets.models import Attachment, Comment, Ticket
 from servicedesk.tickets.services._common import event_append
@@ -19,7 +20,6 @@ from servicedesk.tickets.services.lifecycle import apply_changes
 from servicedesk.tickets.services.validation import Problems, text_problem
 
 FILENAME_MAX = 255
-_UNITS = ("KiB", "MiB", "GiB", "TiB")
 
 
 def _sniff(head: bytes, filename: str) -> str:
@@ -57,23 +57,8 @@ def attachment_check(problems: Problems, upload: UploadedFile) -> None:
 
 
 def _too_large(filename: str, size: int, limit: int) -> str:
-    """Why a file is refused, its size and the limit told apart even when they nearly meet."""
-    shown_size, shown_limit = _size_text(size), _size_text(limit)
-    if shown_size == shown_limit:
-        return f"{filename} is {size:,} bytes; the limit is {limit:,} bytes ({shown_limit})."
+    shown_size, shown_limit = sizes_apart(size, limit)
     return f"{filename} is {shown_size}; the limit is {shown_limit}."
-
-
-def _size_text(size: int) -> str:
-    """A size in the binary units the docs use: ``512 bytes``, ``1.5 KiB``, ``20 MiB``."""
-    if size < 1024:
-        return f"{size} byte" if size == 1 else f"{size} bytes"
-    value, unit = size / 1024, _UNITS[0]
-    for bigger in _UNITS[1:]:
-        if round(value, 1) < 1024:
-            break
-        value, unit = value / 1024, bigger
-    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
 
 
 def attachment_store(
