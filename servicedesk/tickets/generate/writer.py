@@ -26,7 +26,7 @@ from servicedesk.tickets.choices import DEFAULT_PRIORITY_MATRIX, NUMBER_DIGITS, 
 from servicedesk.tickets.generate.directory import directory_ensure
 from servicedesk.tickets.generate.history import Made, TicketMaker
 from servicedesk.tickets.generate.profile import Profile, Weighted, load_profile
-from servicedesk.tickets.imports.bulk import gc_paused, insert_rows
+from servicedesk.tickets.imports.bulk import gc_paused, insert_rows, statistics_refresh
 from servicedesk.tickets.models import (
     Comment,
     NumberSequence,
@@ -122,6 +122,7 @@ def generate_tickets(
             summary.comments += comments
             if progress is not None:
                 progress(summary.tickets, count, time.monotonic() - started)
+    statistics_refresh()
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -6,7 +6,8 @@ per row (by attname), fills what a row leaves out from the field's default exact
 would, adapts values with the backend's own operations, and sends many rows per statement
 (PostgreSQL: one COPY stream).
 It sends no signals, stamps no ``auto_now`` fields and returns no ids. ``gc_paused`` keeps the
-garbage collector out of the way while an import holds its whole file in memory.
+garbage collector out of the way while an import holds its whole file in memory;
+``statistics_refresh`` tells PostgreSQL's planner what the import wrote.
 """
 
 import gc
@@ -47,6 +48,19 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def statistics_refresh() -> None:
+    """Have PostgreSQL sample every table again after a bulk write.
+
+    Autovacuum would, some minutes later; until then the planner plans from statistics of the
+    tables before the import (at 100,000 generated tickets, a first page filtered by priority
+    hashed all 5,000 users it believed were 381: 85 ms instead of 3). SQLite keeps no statistics
+    unless asked, and the list queries are written for a planner without them: nothing to do.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _adapter(field: models.Field) -> Callable[[Any], Any] | None:

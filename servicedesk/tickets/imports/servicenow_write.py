@@ -43,7 +43,7 @@ from servicedesk.tickets.choices import (
     Kind,
     State,
 )
-from servicedesk.tickets.imports.bulk import insert_rows
+from servicedesk.tickets.imports.bulk import insert_rows, statistics_refresh
 from servicedesk.tickets.imports.servicenow import (
     CUSTOM_FIELD_LABELS,
     SOURCE,
@@ -156,6 +156,8 @@ def servicenow_import(
         _add(summary, counts)
         if progress is not None:
             progress(summary.incidents_created, len(pending))
+    if pending:
+        statistics_refresh()
     summary.seconds = time.monotonic() - started
     return summary
 

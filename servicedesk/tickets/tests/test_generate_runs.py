@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from servicedesk.accounts.models import Membership, Organisation, SupportGroup, User
 from servicedesk.tickets.choices import DEFAULT_PRIORITY_MATRIX, Kind
@@ -389,3 +389,21 @@ def test_the_cli_says_one_line_exits_2_and_opens_no_database(tmp_path, args, lin
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.splitlines() == [line]
     assert not (tmp_path / "servicedesk.sqlite3").exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's planner statistics; SQLite keeps none"
+)
+def test_the_planner_is_told_what_a_generation_wrote():
+    generate_at_now(count=40)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname IN "
+            "('accounts_user', 'tickets_ticket', 'tickets_ticketevent')"
+        )
+        sampled = dict(cursor.fetchall())
+    assert sampled == {
+        "accounts_user": User.objects.count(),
+        "tickets_ticket": 40,
+        "tickets_ticketevent": TicketEvent.objects.count(),
+    }
