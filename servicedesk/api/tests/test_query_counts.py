@@ -22,6 +22,7 @@ from servicedesk.core import clock
 from servicedesk.sla.tests.factories import berlin_office, policy_with
 from servicedesk.tickets.choices import Channel, CIKind, LinkKind, State
 from servicedesk.tickets.models import Category, ConfigurationItem
+from servicedesk.tickets.selectors import LIST_PREFETCHED
 from servicedesk.tickets.services import (
     attachment_add,
     comment_add,
@@ -123,7 +124,8 @@ def tickets(requester_ann, requester_bob, agent_l1_lee, service_desk, network_te
             _grow(make, n, made)
         else:
             _grow(lambda i: make_ticket(requester=me, title=f"Printer {i}", category=hardware,
-                                        affected_service=printing, configuration_item=device,
+                                        subcategory=printer, affected_service=printing,
+                                        configuration_item=device,
                                         impact=1 + i % 2, urgency=1), n, made)  # fmt: skip
             _grow(make, 2 * n, made)
 
@@ -179,13 +181,14 @@ def test_ticket_list_with_every_filter_and_ordering_costs_the_pinned_queries(
     if not me.is_agent:
         chosen = {"tickets/category"}
     # The token with its user, one page of tickets with the list's related rows joined in, and
-    # one query for each of the other related rows the page holds (open tickets have no
-    # resolver to read).
+    # one query for each of the other related rows the page holds (categories, and what the
+    # API shows besides; open tickets have no resolver to read).
     absent = {"tickets/is_open": 1, "tickets/combined": 1}
     if not me.is_agent:
         # Their own unassigned tickets: nobody raised them for them, nobody resolved them.
         absent["tickets/assignee"] = 2
-    page = {name: 1 + len(DETAIL_RELATED) - absent.get(name, 0) for name in cases}
+    others = len(LIST_PREFETCHED) + len(DETAIL_RELATED)
+    page = {name: 1 + others - absent.get(name, 0) for name in cases}
     expected = {
         name: TOKEN + page[name] + (CHOICE if name in chosen else 0)
         + (TEXT if "q" in cases[name][1] else 0)
