@@ -43,8 +43,9 @@ SAMPLE_CONTEXT: dict[str, Any] = {
 
 def render_strings(subject: str, body: str, context: dict[str, Any]) -> tuple[str, str]:
     """Render one subject and body; raises whatever the template raises."""
-    rendered_subject = ENGINE.from_string(subject).render(Context(context))
-    rendered_body = ENGINE.from_string(body).render(Context(context))
+    # Plain text: no HTML escaping (the engine's setting alone does not reach a Context).
+    rendered_subject = ENGINE.from_string(subject).render(Context(context, autoescape=False))
+    rendered_body = ENGINE.from_string(body).render(Context(context, autoescape=False))
     return " ".join(rendered_subject.split()), rendered_body
 
 

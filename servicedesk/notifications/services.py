@@ -193,7 +193,7 @@ def ticket_event_notify(event: TicketEvent) -> None:
             ticket=ticket,
             recipients=[person for person in people if _receives(person, actor_pk)],
             key=key.format(kind=NotificationKind.REPLY),
-            extra={"reply": {"author": reply.author.name, "body": reply.body}},
+            extra={"reply": {"author": event.actor.name, "body": reply.body}},
         )
         return
     state = _new_state(event)

@@ -7,6 +7,7 @@ import time_machine
 
 from servicedesk.accounts.tests.factories import UserFactory
 from servicedesk.channels.email.models import MailReference
+from servicedesk.channels.email.selectors import ticket_for_message_ids
 from servicedesk.channels.email.services import mail_reference_record
 from servicedesk.core.models import OutboxMessage
 from servicedesk.core.outbox import outbox_deliver
@@ -40,6 +41,14 @@ def resolve(ticket, agent, notes="Replaced the toner."):
 @pytest.fixture
 def ticket(requester_ann, service_desk):
     return make_ticket(requester=requester_ann, title="Printer prints blank pages")
+
+
+def test_mail_is_plain_text_never_html_escaped(requester_ann, agent_l1_lee, service_desk):
+    ticket = make_ticket(requester=requester_ann, title="Can't open <Budget & Plan>.xlsx")
+    comment_add(ticket=ticket, by=agent_l1_lee, body='Try "Open & Repair" <Ctrl+O>')
+    ack, reply = mails()
+    assert ack.subject.endswith("We have your request: Can't open <Budget & Plan>.xlsx")
+    assert 'Try "Open & Repair" <Ctrl+O>' in reply.body
 
 
 def test_a_portal_ticket_is_acknowledged_to_its_requester(ticket, requester_ann):
@@ -220,3 +229,16 @@ def test_later_mail_references_the_whole_thread_and_retries_keep_the_id(
     assert outbox_deliver() == 3
     sent = {m.extra_headers["Message-ID"] for m in mailoutbox}
     assert sent == {f"<{m.message_id}>" for m in (ack, first, second)}
+
+
+def test_replies_to_our_acknowledgement_find_the_ticket_by_its_message_id(
+    requester_ann, service_desk
+):
+    # The case: a1 opens the ticket, our acknowledgement n1 answers it; a reply naming
+    # a1 or n1 (with or without the tag) belongs to that ticket.
+    ticket = make_ticket(requester=requester_ann, channel=Channel.EMAIL)
+    mail_reference_record(ticket=ticket, message_id="a1@client.example.org", direction="in")
+    n1 = ticket_acknowledge(ticket=ticket).message_id
+    assert MailReference.objects.get(message_id=n1).direction == "out"
+    assert ticket_for_message_ids([n1]) == ticket
+    assert ticket_for_message_ids(["unknown@x", "a1@client.example.org"]) == ticket
