@@ -1,11 +1,13 @@
 """A notification delivered through Django's SMTP backend to a real SMTP server (aiosmtpd)."""
 
 import asyncio
+import io
 import threading
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.smtp import SMTP
+from django.core.management import CommandError, call_command
 
 from servicedesk.channels.email.services import mail_reference_record
 from servicedesk.core.models import OutboxMessage
@@ -65,6 +67,7 @@ def smtp_server(settings):
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 10
     settings.DEFAULT_FROM_EMAIL = "Service desk <help@desk.example.org>"
+    settings.SERVICEDESK_MAIL_DELIVERY = True
     yield inbox
     loop.call_soon_threadsafe(holder["server"].close)
     loop.call_soon_threadsafe(loop.stop)
@@ -121,3 +124,33 @@ def test_a_refused_delivery_is_retried_with_the_same_message_id(
     assert message_from_bytes(raw, policy=policy.default)["Message-ID"] == f"<{waiting.message_id}>"
     sent = OutboxMessage.objects.get()
     assert sent.attempts == 2 and sent.last_error == "" and sent.sent_at is not None
+
+
+def test_send_test_mail_reaches_the_server(smtp_server):
+    out = io.StringIO()
+    call_command("send-test-mail", "ops@example.org", stdout=out)
+    assert "Sent to ops@example.org" in out.getvalue()
+    ((to, raw),) = smtp_server.messages
+    mail = message_from_bytes(raw, policy=policy.default)
+    assert to == ["ops@example.org"]
+    assert mail["Subject"] == "servicedesk test mail"
+    assert mail["Auto-Submitted"] == "auto-generated"
+
+
+def test_send_test_mail_failures_are_one_line_and_an_exit_code(smtp_server, settings):
+    smtp_server.refuse = True
+    with pytest.raises(CommandError) as failed:
+        call_command("send-test-mail", "ops@example.org")
+    assert failed.value.returncode == 1
+    assert str(failed.value).startswith("Sending failed: SMTPRecipientsRefused")
+    assert "\n" not in str(failed.value)
+    with pytest.raises(CommandError) as bad:
+        call_command("send-test-mail", "not an address")
+    assert bad.value.returncode == 2
+    settings.SERVICEDESK_MAIL_DELIVERY = False
+    with pytest.raises(CommandError) as unset:
+        call_command("send-test-mail", "ops@example.org")
+    assert (unset.value.returncode, str(unset.value)) == (
+        2,
+        "No mail transport is configured: set SERVICEDESK_SMTP_HOST or SERVICEDESK_EMAIL_BACKEND.",
+    )
