@@ -8,7 +8,7 @@ that is older than CLAIM_TIMEOUT (a worker died mid-send) is taken over; a faile
 retried on later runs up to MAX_ATTEMPTS, with its error kept for admins.
 
 Every message carries the loop-safety headers (``Auto-Submitted``, ``X-Auto-Response-Suppress``,
-``X-Loop``): the desk's mail is automatic, and other robots must not answer it.
+``Precedence: bulk``, ``X-Loop``): the desk's mail is automatic, and robots must not answer it.
 """
 
 from datetime import timedelta
@@ -81,6 +81,8 @@ def outbox_headers(message: OutboxMessage) -> dict[str, str]:
     headers = {
         "Auto-Submitted": AUTO_GENERATED,
         "X-Auto-Response-Suppress": "All",
+        # Older vacation programs read only Precedence, not Auto-Submitted.
+        "Precedence": "bulk",
         "X-Loop": desk_address(),
         **message.headers,
     }

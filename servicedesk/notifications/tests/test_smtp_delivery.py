@@ -95,6 +95,7 @@ def test_acknowledgement_and_reply_arrive_with_threading_and_loop_headers(
     assert first["Auto-Submitted"] == "auto-replied"
     assert first["X-Auto-Response-Suppress"] == "All"
     assert first["X-Loop"] == "help@desk.example.org"
+    assert first["Precedence"] == "bulk"
     assert first["Subject"] == f"[{ticket.number}] We have your request: VPN drops"
     assert first["From"] == "Service desk <help@desk.example.org>"
 
