@@ -15,7 +15,7 @@ from huey import Huey, crontab
 from huey.contrib.djhuey import HUEY
 
 from servicedesk.api.idempotency import idempotency_keys_purge
-from servicedesk.core.outbox import outbox_deliver
+from servicedesk.core.outbox import outbox_deliver_job
 from servicedesk.sla.tasks import sla_sweep_schedule
 
 
@@ -32,8 +32,9 @@ class PeriodicJob:
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # Warnings, breaches and their actions: every SERVICEDESK_SLA_SWEEP_SECONDS (default 30).
     PeriodicJob(name="sla_sweep", schedule=crontab(), run=sla_sweep_schedule),
-    # Mail waiting in the outbox (SLA notifications, ...), each minute.
-    PeriodicJob(name="outbox_deliver", schedule=crontab(), run=outbox_deliver),
+    # Mail waiting in the outbox (notifications, SLA warnings, ...), each minute, once a mail
+    # transport is configured (SERVICEDESK_SMTP_HOST or SERVICEDESK_EMAIL_BACKEND).
+    PeriodicJob(name="outbox_deliver", schedule=crontab(), run=outbox_deliver_job),
     # API retries are answered from stored responses for 24 hours; older keys are dropped.
     PeriodicJob(
         name="idempotency_keys_purge", schedule=crontab(minute="17"), run=idempotency_keys_purge

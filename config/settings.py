@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "servicedesk.sla",
     "servicedesk.triage",
     "servicedesk.channels.email",
+    "servicedesk.notifications",
     "servicedesk.desk",
     "servicedesk.portal",
     "servicedesk.api",
@@ -202,10 +203,34 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-EMAIL_BACKEND = env_str(
-    "SERVICEDESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# Outbound mail. Nothing is sent until a transport is configured: an SMTP host, or any Django
+# mail backend class (the console one prints mail on the worker's stderr). Until then the mail
+# the desk queues waits in the outbox (admin site > Outbox).
+EMAIL_HOST = env_str("SERVICEDESK_SMTP_HOST", "")
+EMAIL_PORT = env_int("SERVICEDESK_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("SERVICEDESK_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("SERVICEDESK_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("SERVICEDESK_SMTP_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("SERVICEDESK_SMTP_SSL", False)
+EMAIL_TIMEOUT = env_int("SERVICEDESK_SMTP_TIMEOUT", 30)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ValueError("Set SERVICEDESK_SMTP_STARTTLS or SERVICEDESK_SMTP_SSL, not both")
+_email_backend = env_str("SERVICEDESK_EMAIL_BACKEND", "")
+SERVICEDESK_MAIL_DELIVERY = bool(_email_backend or EMAIL_HOST)
+EMAIL_BACKEND = _email_backend or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env_str("SERVICEDESK_FROM_EMAIL", "servicedesk@localhost")
+# Acknowledgements ("we have your ticket") to one address in an hour at most; 0: none at all.
+SERVICEDESK_ACK_LIMIT_PER_HOUR = env_int("SERVICEDESK_ACK_LIMIT_PER_HOUR", 3)
+# How long the accept and reject links of a "resolved" mail work, in days.
+SERVICEDESK_VERDICT_LINK_DAYS = env_int("SERVICEDESK_VERDICT_LINK_DAYS", 14)
+if SERVICEDESK_ACK_LIMIT_PER_HOUR < 0 or SERVICEDESK_VERDICT_LINK_DAYS < 1:
+    raise ValueError(
+        "SERVICEDESK_ACK_LIMIT_PER_HOUR must be 0 or more and SERVICEDESK_VERDICT_LINK_DAYS 1 or more"
+    )
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,11 @@ class OutboxMessage(models.Model):
     to = models.EmailField()
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    # Made when the message is queued, so every attempt sends the same id and replies to any
+    # of them thread back. Stored without the angle brackets, as MailReference keeps ids.
+    message_id = models.CharField(max_length=255, blank=True)
+    # Further header lines (In-Reply-To, References, Auto-Submitted, ...), name -> value.
+    headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -22,7 +27,9 @@ class OutboxMessage(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["created_at"], name="outbox_unsent", condition=Q(sent_at=None))
+            models.Index(fields=["created_at"], name="outbox_unsent", condition=Q(sent_at=None)),
+            # The acknowledgement rate limit counts one address's recent messages.
+            models.Index(fields=["to", "created_at"], name="outbox_to_time"),
         ]
 
     def __str__(self) -> str:

@@ -13,4 +13,7 @@ urlpatterns = [
     path("tickets/<str:number>/accept/", views.ticket_accept, name="ticket_accept"),
     path("tickets/<str:number>/reject/", views.ticket_reject, name="ticket_reject"),
     path("status/<str:token>/", views.status, name="status"),
+    # The accept and reject links of the "resolved" mail (servicedesk.notifications.tokens).
+    path("resolution/<str:token>/accept/", views.verdict_accept, name="verdict_accept"),
+    path("resolution/<str:token>/reject/", views.verdict_reject, name="verdict_reject"),
 ]

@@ -6,9 +6,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from servicedesk.core.errors import NotFound, ServiceError
+from servicedesk.notifications.tokens import VerdictLinkError, verdict_ticket
 from servicedesk.portal.forms import (
     PORTAL_KINDS,
     RejectForm,
@@ -225,3 +226,63 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _link_page(request: HttpRequest, template: str, context: dict, status: int = 200):
+    response = render(request, template, context, status=status)
+    # The token is in the address: keep it out of Referer headers and search engines.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _verdict(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
+    """The accept or reject link of a "resolved" mail: no sign-in, the signed token is the key.
+
+    Following the link only shows the question; the answer is a POST, so a mail scanner that
+    opens every link in a mail cannot close or reopen anyone's ticket.
+    """
+    try:
+        ticket = verdict_ticket(token).ticket
+    except VerdictLinkError as error:
+        context = {"title": error.title, "message": error.message, "ticket": error.ticket,
+                   "sign_in_url": reverse("portal:home")}  # fmt: skip
+        return _link_page(request, "portal/verdict_refused.html", context, status=error.status)
+    form = RejectForm(request.POST or None) if not accept else None
+    status = 200
+    if request.method == "POST":
+        if form is None or form.is_valid():
+            try:
+                if accept:
+                    ticket_accept_resolution(
+                        ticket=ticket, by=ticket.requester, channel=Channel.EMAIL
+                    )
+                else:
+                    ticket_reject_resolution(
+                        ticket=ticket, by=ticket.requester, channel=Channel.EMAIL,
+                        reason=form.cleaned_data["reason"],
+                    )  # fmt: skip
+            except ServiceError as error:
+                context = {"title": "This cannot be done now", "message": error.message,
+                           "ticket": ticket, "sign_in_url": reverse("portal:home")}  # fmt: skip
+                return _link_page(
+                    request, "portal/verdict_refused.html", context, status=error.status
+                )
+            return _link_page(
+                request, "portal/verdict_done.html", {"ticket": ticket, "accepted": accept}
+            )
+        status = 400
+    context = {"ticket": ticket, "accept": accept, "form": form}
+    return _link_page(request, "portal/verdict.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verdict_accept(request: HttpRequest, token: str) -> HttpResponse:
+    return _verdict(request, token, accept=True)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verdict_reject(request: HttpRequest, token: str) -> HttpResponse:
+    return _verdict(request, token, accept=False)

@@ -75,7 +75,14 @@ def alive(pid: int) -> bool:
 
 def test_serve_runs_web_and_worker_and_sigterm_stops_both(tmp_path):
     env = {**os.environ, "SERVICEDESK_DATA_DIR": str(tmp_path)}
-    for name in ("DATABASE_URL", "REDIS_URL", "SERVICEDESK_SQLITE_PATH", "SERVICEDESK_MEDIA_ROOT"):
+    for name in (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SERVICEDESK_SQLITE_PATH",
+        "SERVICEDESK_MEDIA_ROOT",
+        "SERVICEDESK_SMTP_HOST",
+        "SERVICEDESK_EMAIL_BACKEND",
+    ):
         env.pop(name, None)
     subprocess.run(
         servicedesk("migrate", "--noinput", "-v", "0"), env=env, cwd=ROOT, check=True, timeout=180
@@ -121,6 +128,7 @@ def test_serve_runs_web_and_worker_and_sigterm_stops_both(tmp_path):
 
     assert serve.returncode == 0, output
     assert f"servicedesk is running at http://127.0.0.1:{port}/" in output
+    assert "Mail is not sent (no SERVICEDESK_SMTP_HOST or SERVICEDESK_EMAIL_BACKEND)" in output
     assert [pid for pid in children if alive(pid)] == []
 
 

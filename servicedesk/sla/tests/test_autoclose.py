@@ -122,7 +122,7 @@ def test_business_time_and_a_reminder_once(resolve, requester_ann, time_machine)
     assert timer.remind_at == datetime(2026, 3, 24, 5, 0, tzinfo=UTC)
     assert sweep_at(time_machine, timer.remind_at) == (1, 0)
     assert sweep_at(time_machine, timer.remind_at + timedelta(minutes=1)) == (0, 0)
-    (mail,) = OutboxMessage.objects.all()
+    (mail,) = OutboxMessage.objects.filter(key__startswith="autoclose-")
     assert mail.to == "ann@example.org"
     assert mail.subject.startswith(f"[{ticket.number}] Is your issue solved?")
     assert sweep_at(time_machine, timer.close_at) == (0, 1)

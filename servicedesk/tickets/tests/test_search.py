@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from servicedesk.core import clock
+from servicedesk.tickets import observers
 from servicedesk.tickets.filters import TicketFilter
 from servicedesk.tickets.imports.bulk import insert_rows
 from servicedesk.tickets.models import Ticket
@@ -303,8 +304,12 @@ def test_triggers_dropped_by_a_table_copy_come_back_after_migrate(desk, lead_mo)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_reverses_and_fills_the_index_again(requester_ann, lead_mo):
+def test_the_migration_reverses_and_fills_the_index_again(requester_ann, lead_mo, monkeypatch):
     make_ticket(requester=requester_ann, title="Printer on floor 3 jams")
+    # Back at tickets 0005 the tables of the apps built on later ticket migrations (the mail
+    # references the notifications thread on) are gone too; only the search index is tested.
+    later = [o for o in observers._observers if not o.__module__.startswith("servicedesk.notif")]
+    monkeypatch.setattr(observers, "_observers", later)
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()
     executor.migrate([("tickets", "0005_alter_ticket_made_sla")])

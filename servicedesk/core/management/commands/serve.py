@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
@@ -164,6 +165,14 @@ class Command(BaseCommand):
             pass  # no demo app, or no demo data: nothing to show
         finally:
             connections.close_all()
+        if settings.SERVICEDESK_MAIL_DELIVERY:
+            via = f" ({settings.EMAIL_HOST}:{settings.EMAIL_PORT})" if settings.EMAIL_HOST else ""
+            self.stdout.write(f"Mail is sent through {settings.EMAIL_BACKEND}{via}.")
+        else:
+            self.stdout.write(
+                "Mail is not sent (no SERVICEDESK_SMTP_HOST or SERVICEDESK_EMAIL_BACKEND): "
+                "it waits in the outbox, admin /admin/core/outboxmessage/."
+            )
         self.stdout.write("Press Ctrl-C to stop.")
         self.stdout.flush()
 

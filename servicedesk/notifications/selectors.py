@@ -1,0 +1,45 @@
+"""Reads of the notifications app: who hears about a ticket, and what its mail threads on."""
+
+from datetime import timedelta
+
+from servicedesk.accounts.models import User
+from servicedesk.channels.email.models import MailReference
+from servicedesk.core import clock
+from servicedesk.core.models import OutboxMessage
+from servicedesk.notifications.models import NotificationTemplate
+from servicedesk.tickets.models import Ticket
+
+REFERENCES_MAX = 20  # the first message and the newest ones: enough for every mail client
+
+
+def template_for(kind: str) -> NotificationTemplate | None:
+    """The admins' template of ``kind`` (None: use the shipped default)."""
+    return NotificationTemplate.objects.filter(kind=kind).first()
+
+
+def thread_ids(ticket: Ticket) -> list[str]:
+    """Message-IDs received and sent for the ticket, oldest first, as References lists them.
+
+    The first one (the requester's first mail, or our first mail) is kept however long the
+    thread grows, then the newest, as RFC 5322 suggests for long threads.
+    """
+    ids = list(
+        MailReference.objects.filter(ticket=ticket)
+        .order_by("created_at", "pk")
+        .values_list("message_id", flat=True)
+    )
+    if len(ids) > REFERENCES_MAX:
+        ids = ids[:1] + ids[-(REFERENCES_MAX - 1) :]
+    return ids
+
+
+def watchers_of(ticket: Ticket) -> list[User]:
+    return list(User.objects.filter(watches__ticket=ticket).order_by("pk"))
+
+
+def acknowledgements_sent(*, address: str, prefix: str) -> int:
+    """Acknowledgements queued to ``address`` in the last hour (the rate limit counts these)."""
+    since = clock.now() - timedelta(hours=1)
+    return OutboxMessage.objects.filter(
+        to=address, created_at__gte=since, key__startswith=prefix
+    ).count()

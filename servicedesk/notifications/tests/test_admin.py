@@ -1,0 +1,88 @@
+"""Admins edit the notification templates: a broken one is refused, a good one previewed."""
+
+import pytest
+
+from servicedesk.core.models import OutboxMessage
+from servicedesk.core.outbox import outbox_deliver_job
+from servicedesk.notifications.defaults import DEFAULT_TEMPLATES
+from servicedesk.notifications.models import NotificationTemplate
+from servicedesk.tickets.tests.factories import make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(kind: str) -> str:
+    pk = NotificationTemplate.objects.get(kind=kind).pk
+    return f"/admin/notifications/notificationtemplate/{pk}/change/"
+
+
+def test_every_kind_ships_with_its_default(db):
+    rows = dict(NotificationTemplate.objects.values_list("kind", "subject"))
+    assert rows == {kind: subject for kind, (subject, _) in DEFAULT_TEMPLATES.items()}
+
+
+def test_a_template_that_does_not_compile_is_a_validation_error(client, admin_ada):
+    client.force_login(admin_ada)
+    response = client.post(
+        change_url("reply"),
+        {
+            "kind": "reply",
+            "enabled": "on",
+            "subject": "Re: {{ ticket.title|shout }}",
+            "body": "{% for %}",
+        },
+    )
+    assert response.status_code == 200  # the form again, with its errors
+    errors = response.context["adminform"].form.errors
+    assert "This template does not work" in errors["subject"][0]
+    assert "This template does not work" in errors["body"][0]
+    assert NotificationTemplate.objects.get(kind="reply").subject == DEFAULT_TEMPLATES["reply"][0]
+
+
+def test_a_template_that_fails_to_render_is_refused_too(client, admin_ada):
+    client.force_login(admin_ada)
+    response = client.post(
+        change_url("closed"),
+        {"kind": "closed", "enabled": "on", "subject": "Closed", "body": "{% include 'x.txt' %}"},
+    )
+    assert "This template does not work" in response.context["adminform"].form.errors["body"][0]
+
+
+def test_a_saved_template_shows_its_preview_with_sample_values(client, admin_ada):
+    client.force_login(admin_ada)
+    response = client.post(
+        change_url("reply"),
+        {"kind": "reply", "enabled": "on", "subject": "{{ ticket.title }}",
+         "body": "Dear {{ recipient.name }}, {{ reply.author }} says: {{ reply.body }}"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    page = client.get(change_url("reply")).content.decode()
+    assert "Subject: [INC0001234] Printer on floor 2 prints blank pages" in page
+    assert "Dear Ann Example, Lee Agent says: Could you send us a photo" in page
+    assert "{{ reply.body }}" in page  # the list of values a template can use
+
+
+def test_the_outbox_is_readable_in_the_admin_and_not_editable(
+    client, admin_ada, requester_ann, service_desk
+):
+    make_ticket(requester=requester_ann, title="Monitor flickers")
+    client.force_login(admin_ada)
+    listing = client.get("/admin/core/outboxmessage/")
+    assert listing.status_code == 200
+    assert b"Monitor flickers" in listing.content
+    pk = OutboxMessage.objects.get().pk
+    assert (
+        client.post(f"/admin/core/outboxmessage/{pk}/change/", {"to": "x@y.z"}).status_code == 403
+    )
+
+
+def test_nothing_leaves_without_a_configured_transport(
+    settings, requester_ann, service_desk, mailoutbox
+):
+    make_ticket(requester=requester_ann)
+    settings.SERVICEDESK_MAIL_DELIVERY = False
+    assert outbox_deliver_job() == 0
+    assert mailoutbox == []
+    settings.SERVICEDESK_MAIL_DELIVERY = True
+    assert outbox_deliver_job() == 1
+    assert len(mailoutbox) == 1
