@@ -8,7 +8,7 @@ import html as html_escape
 from email.message import Message
 
 from servicedesk.channels.email import autoreply, html, reply
-from servicedesk.channels.email.parsing import charsets, headers, raw, parts
+from servicedesk.channels.email.parsing import charsets, headers, parts, raw
 from servicedesk.channels.email.parsing.message import (
     DeliveryStatus,
     ParsedAttachment,

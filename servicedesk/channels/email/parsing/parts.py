@@ -153,7 +153,7 @@ class Walker:
                 if index != root_index:
                     other = self.walk(child, depth + 1)
                     # A related part is shown by reference, never as body text of its own.
-                    for kind, content in other.text:
+                    for _kind, content in other.text:
                         if content.strip():
                             out.files.append(self._file(child))
                             break
@@ -185,7 +185,9 @@ class Walker:
                 declared = found.group(1).decode("ascii", "replace")
         text, how = charsets.decode(data, declared, hints=self.hints)
         if how:
-            out.defects.append(f"charset of {ctype}: declared {declared or 'nothing'}, read as {how}")
+            out.defects.append(
+                f"charset of {ctype}: declared {declared or 'nothing'}, read as {how}"
+            )
         kind = "html" if ctype == "text/html" else "plain"
         if kind == "plain" and "begin " in text:
             text = self._uuencoded(text, out)
@@ -218,7 +220,9 @@ class Walker:
                     data += binascii.a2b_uu(line[: ((count + 2) // 3) * 4 + 1])
             name = _clean_name(begin.group(1))
             ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-            out.files.append(ParsedAttachment(filename=name, content_type=ctype, content=bytes(data)))
+            out.files.append(
+                ParsedAttachment(filename=name, content_type=ctype, content=bytes(data))
+            )
             index = end + 1
         return "\n".join(kept) + ("\n" if text.endswith("\n") else "")
 
@@ -236,7 +240,9 @@ class Walker:
                 subject = headers.decode_words(str(inner.get("Subject", "")), hints=self.hints)
                 name = _clean_name(subject)[:80] + ".eml" if subject.strip() else "message.eml"
             out.files.append(
-                ParsedAttachment(filename=name, content_type=part.get_content_type(), content=content)
+                ParsedAttachment(
+                    filename=name, content_type=part.get_content_type(), content=content
+                )
             )
         else:
             out.files.append(self._file(part))
