@@ -113,11 +113,11 @@ def _attribution(lines: list[str], index: int) -> int:
         joined = f"{joined} {line.strip()}" if joined else line.strip()
         if len(joined) > 400:
             return 0
-        if (
-            ATTRIBUTION_INTRO.match(joined)
-            or ATTRIBUTION_END.search(joined)
-            or ATTRIBUTION_DATED.match(joined)
-        ):
+        if ATTRIBUTION_INTRO.match(joined):
+            return count
+        # Without an "On"-like opening, only a line of its own: else the last line of the
+        # reply above it ("Thanks" + "Desk <desk@example> wrote:") would go with it.
+        if count == 1 and (ATTRIBUTION_END.search(joined) or ATTRIBUTION_DATED.match(joined)):
             return count
     return 0
 

@@ -140,5 +140,6 @@ def decode(
         best = from_bytes(data).best()
         if best is not None and best.encoding:
             return str(best), best.encoding
-    fallback = codec or "cp1252"
+    # A Western label that lied is most often windows-1252; any other keeps its own codec.
+    fallback = codec if codec and codec not in ("utf-8", "ascii") else "cp1252"
     return data.decode(fallback, errors="replace"), fallback + " (with replacements)"

@@ -149,7 +149,9 @@ def parse_date(value: str | None) -> datetime | None:
     if not value:
         return None
     text = LINE_BREAK.sub(" ", FOLD.sub("", value)).strip()
-    for candidate in (text, *(m.group(0) for m in DATE_PREFIX.finditer(text))):
+    # The date's own shape first: "... +0100Received: from ..." (two headers glued on one line)
+    # would otherwise be read with its zone dropped.
+    for candidate in (*(m.group(0) for m in DATE_PREFIX.finditer(text)), text):
         try:
             parsed = email.utils.parsedate_to_datetime(candidate)
         except (TypeError, ValueError, IndexError, OverflowError):
