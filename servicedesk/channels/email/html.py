@@ -10,6 +10,7 @@ broken, and a missing end tag must not lose the text after it.
 from __future__ import annotations
 
 import re
+from html import escape
 from html.parser import HTMLParser
 
 import nh3
@@ -34,11 +35,37 @@ BLOCK = {
 PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "blockquote", "pre"}
 HIDDEN = {"head", "script", "style", "title", "template", "noscript", "xml"}
 VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "wbr", "source"}
+IMPLIED_END = {"p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot"}
+TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
+MAX_NESTING = 512
 SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 
 
+def nesting_depth(html: str) -> int:
+    """How deep elements nest at most: a linear scan of the tags, erring on the deep side.
+
+    Elements that close themselves implicitly (p, li, td, ...) are not counted.
+    """
+    depth = deepest = 0
+    for match in TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        name = name.lower()
+        if name in VOID or name in IMPLIED_END or self_closing:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def sanitise(html: str) -> str:
-    """HTML safe to show inside the desk: no script, no event handlers, no remote styles."""
+    """HTML safe to show inside the desk: no script, no event handlers, no remote styles.
+
+    HTML nested deeper than any mail client writes is shown as its text rendering instead:
+    the sanitiser's tree building slows down with the square of the depth, and a hostile mail
+    must not hold a worker for minutes.
+    """
+    if nesting_depth(html) > MAX_NESTING:
+        return f"<pre>{escape(to_text(html))}</pre>"
     attributes = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items()}
     for tag, values in EXTRA_ATTRIBUTES.items():
         attributes.setdefault(tag, set()).update(values)

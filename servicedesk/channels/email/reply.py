@@ -113,6 +113,8 @@ def _attribution(lines: list[str], index: int) -> int:
         joined = f"{joined} {line.strip()}" if joined else line.strip()
         if len(joined) > 400:
             return 0
+        if not joined.endswith((":", ">")):
+            continue  # every attribution ends so: spare the patterns
         if ATTRIBUTION_INTRO.match(joined):
             return count
         # Without an "On"-like opening, only a line of its own: else the last line of the
@@ -146,8 +148,14 @@ def _after_forward_marker(lines: list[str], index: int) -> bool:
 
 
 def _list_footer(lines: list[str], index: int) -> bool:
-    below = [line for line in lines[index + 1 :] if line.strip()]
-    return 0 < len(below) <= FOOTER_LINES and any(LIST_FOOTER.search(line) for line in below)
+    below: list[str] = []
+    for position in range(index + 1, len(lines)):
+        line = lines[position]
+        if line.strip():
+            below.append(line)
+            if len(below) > FOOTER_LINES:
+                return False  # more than a footer follows
+    return bool(below) and any(LIST_FOOTER.search(line) for line in below)
 
 
 def _hard_cut(lines: list[str]) -> int:

@@ -9,6 +9,7 @@ windows-1252 with replacement characters, which never fails.
 from __future__ import annotations
 
 import codecs
+import functools
 from collections.abc import Iterable
 
 from charset_normalizer import from_bytes
@@ -69,6 +70,7 @@ FAMILIES = (
 DETECTION_MIN_BYTES = 16
 
 
+@functools.lru_cache(maxsize=512)
 def codec_for(label: str | None) -> str | None:
     """The Python codec for a declared charset label, or None when it names nothing we know."""
     if label is None:
@@ -84,6 +86,7 @@ def codec_for(label: str | None) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=128)
 def _family(codec: str) -> tuple[str, ...]:
     for family in FAMILIES:
         names = [codecs.lookup(name).name for name in family]
@@ -95,7 +98,7 @@ def _family(codec: str) -> tuple[str, ...]:
 def candidates(declared: Iterable[str | None]) -> list[str]:
     """The codecs worth trying for text in a message that declares ``declared`` somewhere."""
     found: list[str] = []
-    for label in declared:
+    for label in dict.fromkeys(declared):
         codec = codec_for(label)
         if codec is None:
             continue

@@ -21,10 +21,11 @@
 from __future__ import annotations
 
 import binascii
+import bisect
 import mimetypes
 import re
 from dataclasses import dataclass, field
-from email import message_from_bytes, policy
+from email import message_from_bytes, policy, utils
 from email.message import Message
 from urllib.parse import unquote
 
@@ -142,7 +143,7 @@ class Walker:
                 out.add(one, body=False)
             return out
         if ctype == "multipart/related":
-            start = str(part.get_param("start") or "").strip("<>")
+            start = param(part, "start").strip("<>")
             root_index = 0
             if start:
                 for index, child in enumerate(children):
@@ -177,8 +178,7 @@ class Walker:
     # Leaves.
     def _text(self, part: Message, ctype: str, out: Walked) -> None:
         data = _payload(part)
-        declared = part.get_param("charset")
-        declared = str(declared) if declared else None
+        declared = param(part, "charset") or None
         if declared is None and ctype == "text/html":
             found = HTML_CHARSET.search(data[:4096])
             if found:
@@ -191,19 +191,20 @@ class Walker:
         kind = "html" if ctype == "text/html" else "plain"
         if kind == "plain" and "begin " in text:
             text = self._uuencoded(text, out)
-        if part.get_param("format") == "flowed" and kind == "plain":
-            text = _unflow(text, delsp=str(part.get_param("delsp") or "").lower() == "yes")
+        if param(part, "format").lower() == "flowed" and kind == "plain":
+            text = _unflow(text, delsp=param(part, "delsp").lower() == "yes")
         out.text.append((kind, text))
         out.html.append((kind, text))
 
     def _uuencoded(self, text: str, out: Walked) -> str:
         """Files uuencoded into a text body (old Outlook Express), taken out of the text."""
         lines = text.splitlines()
+        ends = [number for number, line in enumerate(lines) if line.strip() == "end"]
         kept: list[str] = []
         index = 0
         while index < len(lines):
             begin = UU_BEGIN.match(lines[index].rstrip())
-            end = _uu_end(lines, index + 1) if begin else None
+            end = _uu_end(ends, index + 1) if begin else None
             if begin is None or end is None:
                 kept.append(lines[index])
                 index += 1
@@ -311,6 +312,17 @@ class Walker:
         )
 
 
+def param(part: Message, name: str) -> str:
+    """A Content-Type parameter as text ("" when absent), RFC 2231 values collapsed."""
+    try:
+        value = part.get_param(name)
+    except Exception:
+        return ""
+    if value is None:
+        return ""
+    return str(utils.collapse_rfc2231_value(value)).strip()
+
+
 def referenced_cids(html_parts: list[str]) -> set[str]:
     found: set[str] = set()
     for html in html_parts:
@@ -360,16 +372,15 @@ def _is_tnef(part: Message) -> bool:
 
 def _headers_only(data: bytes) -> Message | None:
     try:
-        return message_from_bytes(data.strip() + b"\n\n", policy=policy.default)
+        return message_from_bytes(data.strip() + b"\n\n", policy=policy.compat32)
     except Exception:
         return None
 
 
-def _uu_end(lines: list[str], start: int) -> int | None:
-    for index in range(start, min(len(lines), start + 100_000)):
-        if lines[index].strip() == "end":
-            return index
-    return None
+def _uu_end(ends: list[int], start: int) -> int | None:
+    """The first "end" line at or after ``start`` (``ends``: the numbers of all of them)."""
+    found = bisect.bisect_left(ends, start)
+    return ends[found] if found < len(ends) else None
 
 
 def _unflow(text: str, *, delsp: bool) -> str:
