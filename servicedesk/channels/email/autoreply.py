@@ -34,7 +34,7 @@ AUTO_PRECEDENCE = {"bulk", "junk", "list", "auto_reply", "auto-reply"}
 LIST_HEADERS = ("list-id", "list-post", "mailing-list", "x-mailing-list")
 # Subjects that auto-responders write, at the start of the subject.
 AUTO_SUBJECT = re.compile(
-    r"^\s*(?:\[[^\]]*\]\s*)?(?:"
+    r"^\s*(?:\[[^\]]*\]\s*)?[\[(]?\s*(?:"
     r"auto(?:matic|matische|matisch|mated)?[\s_-]*(?:reply|respon\w*|answer|antwort|antwoord)|"
     r"auto\s*:|autosvar|autoresposta|réponse\s+automatique|reponse\s+automatique|"
     r"respuesta\s+automática|respuesta\s+automatica|resposta\s+automática|"
@@ -43,18 +43,20 @@ AUTO_SUBJECT = re.compile(
     r"out\s+of\s+(?:the\s+)?office|away\s+from\s+(?:the\s+)?office|"
     r"absence\s+du\s+bureau|absent\s+du\s+bureau|fuera\s+de\s+la\s+oficina|"
     r"(?:ik\s+ben\s+)?afwezig|niet\s+aanwezig|fuori\s+(?:sede|ufficio)|poza\s+biurem|"
-    r"ausente\s+do\s+escritório|vacation\s+(?:reply|response|message)"
-    r")\b",
+    r"ausente\s+do\s+escritório|vacation\s+(?:reply|response|message)|abwesend"
+    r")(?!\w)|^\s*(?:\[[^\]]*\]\s*)?[\[(【]?\s*(?:自動応答|自動返信|自动回复|自動回覆|不在通知)",
     re.IGNORECASE,
 )
 BOUNCE_SUBJECT = re.compile(
-    r"undeliver(?:able|ed)|undelivered mail|delivery status notification|"
-    r"delivery (?:has )?fail|delivery failure|delivery problem|mail delivery failed|"
-    r"failure notice|returned mail|returned to sender|non[- ]?delivery|could not be delivered|"
+    r"undeliver(?:able|ed)|undelivered mail|delivery status notification|delivery report|"
+    r"delivery (?:has )?fail|delivery failure|failed delivery|delivery problem|"
+    r"mail delivery failed|failure notice|returned mail|returned to sender|non[- ]?deliver|"
+    r"could not be delivered|not delivered|"
     r"unzustellbar|nicht zustellbar|zustellung fehlgeschlagen|non remis|échec de (?:la )?remise|"
     r"no se pudo entregar|onbestelbaar|mail system error",
     re.IGNORECASE,
 )
+DAEMON_NAMES = re.compile(r"mail delivery (?:sub)?system|mailer[- ]daemon", re.IGNORECASE)
 DAEMONS = re.compile(
     r"^(?:mailer-daemon|mailer_daemon|mailerdaemon|mail-daemon|postmaster|"
     r"mail\.delivery\.system|mdaemon|noreply-dmarc|bounces?)$",
@@ -94,6 +96,7 @@ def is_bounce(
     report_type: str,
     has_delivery_status: bool,
     from_address: str,
+    from_name: str = "",
     return_path: str | None,
     subject: str,
 ) -> bool:
@@ -104,5 +107,7 @@ def is_bounce(
     if "x-failed-recipients" in headers:
         return True
     local = from_address.rpartition("@")[0]
-    from_machine = bool(DAEMONS.match(local)) or return_path == ""
+    from_machine = (
+        bool(DAEMONS.match(local)) or bool(DAEMON_NAMES.search(from_name)) or return_path == ""
+    )
     return from_machine and bool(BOUNCE_SUBJECT.search(subject))

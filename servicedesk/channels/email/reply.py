@@ -75,7 +75,7 @@ LIST_FOOTER = re.compile(
 )
 QUOTED = re.compile(r"^\s*>")
 SIGNATURE = re.compile(r"^(?:--|-- |__)\s*$")
-DEVICE = r"[\w .\-'’]{2,40}"
+DEVICE = r"[^\n,;:!?]{2,40}?"  # a device, not a sentence: no clause punctuation
 MOBILE = re.compile(
     rf"^\s*(?:sent from my {DEVICE}|sent from (?:mail|outlook|yahoo mail|gmail|aol) for {DEVICE}|"
     r"get outlook for (?:ios|android)|sent via [\w .\-]{2,30}|sent with [\w .\-]{2,30}|"

@@ -96,6 +96,7 @@ def _parsed(message: Message, *, defects: list[str], depth: int) -> ParsedMessag
         report_type=parts.param(message, "report-type"),
         has_delivery_status=status is not None,
         from_address=from_address,
+        from_name=from_name,
         return_path=return_path,
         subject=subject,
     )

@@ -333,6 +333,26 @@ def test_a_plain_text_bounce_from_a_mailer_daemon():
     assert (parsed.is_bounce, parsed.delivery_status) == (True, None)
 
 
+@pytest.mark.parametrize(
+    ("sender", "subject"),
+    [
+        (
+            b"Mail Delivery Subsystem <mailer-daemon@mx.acme.example>",
+            b"Delivery Status Notification",
+        ),
+        (b"Mail Delivery System <relay@mx.acme.example>", b"Undelivered Mail Returned to Sender"),
+        (b"postmaster@acme.example", b"Nondeliverable mail"),
+        (b"MAILER-DAEMON@acme.example", b"Returned mail: see transcript for details"),
+        (b"postmaster@acme.example", b"Unzustellbar: Drucker"),
+    ],
+)
+def test_plain_text_bounce_shapes(sender, subject):
+    raw = (
+        b"From: " + sender + b"\nSubject: " + subject + b"\n\nThe message could not be delivered.\n"
+    )
+    assert parse_message(raw).is_bounce
+
+
 def test_a_person_writing_about_a_failure_is_not_a_bounce():
     assert not with_header(b"Subject: Undeliverable mail from our scanner").is_bounce
 
@@ -380,6 +400,10 @@ def test_return_path_absent_empty_and_set():
         "Automatisch antwoord: Printer",
         "Afwezig: Printer",
         "Risposta automatica: Stampante",
+        "[Auto-Reply] Printer",
+        "Auto: Ann is out of the office",
+        "自動応答: プリンター",
+        "【自動返信】プリンター",
     ],
 )
 def test_out_of_office_subjects(subject):
@@ -387,7 +411,9 @@ def test_out_of_office_subjects(subject):
     assert parse_message(raw).is_auto_reply
 
 
-@pytest.mark.parametrize("subject", ["Re: Printer", "Office chairs", "Outlook crashes on reply"])
+@pytest.mark.parametrize(
+    "subject", ["Re: Printer", "Office chairs", "Outlook crashes on reply", "Automobile fleet"]
+)
 def test_ordinary_subjects_are_not_auto_replies(subject):
     raw = PLAIN.replace(b"Subject: Printer", b"Subject: " + subject.encode())
     assert not parse_message(raw).is_auto_reply

@@ -68,6 +68,7 @@ def test_the_quoted_history_goes(history):
         "--\nAnn",
         "Sent from my iPhone",
         "Sent from my Galaxy",
+        "Sent from my BlackBerry® wireless device",
         "Von meinem iPhone gesendet",
         "Envoyé de mon iPhone",
         "Enviado desde mi iPhone",
