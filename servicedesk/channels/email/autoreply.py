@@ -4,8 +4,9 @@ What decides, from the message's own headers (and the subject for out-of-office 
 client sets no header):
 
 - auto-reply: ``Auto-Submitted`` other than ``no`` (RFC 3834), ``X-Autoreply``,
-  ``X-Autorespond`` and their kin, ``Precedence: bulk``/``junk``/``list``/``auto_reply``, or an
-  out-of-office subject in one of the common languages;
+  ``X-Autorespond`` and their kin, ``Precedence: bulk``/``junk``/``list``/``auto_reply``, an
+  out-of-office subject in one of the common languages, or a ``multipart/report`` (a read
+  receipt, an abuse report, a delivery report);
 - bounce: a ``multipart/report`` of type ``delivery-status`` or a ``message/delivery-status``
   part (RFC 3464), ``X-Failed-Recipients``, or a delivery-failure subject from a mailer daemon
   or the null sender (the plain-text bounces of qmail, Exim, Domino, old Gmail);
@@ -69,8 +70,16 @@ def _first(headers: Mapping[str, list[str]], name: str) -> str:
     return values[0].strip()
 
 
-def is_auto_reply(headers: Mapping[str, list[str]], subject: str) -> bool:
-    """``headers`` maps lower-cased names to their values."""
+def is_auto_reply(
+    headers: Mapping[str, list[str]], subject: str, *, content_type: str = ""
+) -> bool:
+    """``headers`` maps lower-cased names to their values.
+
+    Every ``multipart/report`` is machine-made (RFC 6522): delivery reports, read receipts
+    (disposition notifications), abuse feedback.
+    """
+    if content_type == "multipart/report":
+        return True
     submitted = _first(headers, "auto-submitted").split(";", 1)[0].strip().lower()
     if submitted and submitted != "no":
         return True

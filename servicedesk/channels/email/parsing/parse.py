@@ -118,7 +118,9 @@ def _parsed(message: Message, *, defects: list[str], depth: int) -> ParsedMessag
         body_html=body_html,
         attachments=tuple(attachments),
         inline_images=tuple(inline),
-        is_auto_reply=autoreply.is_auto_reply(decoded_lists(decoded), subject),
+        is_auto_reply=autoreply.is_auto_reply(
+            decoded_lists(decoded), subject, content_type=message.get_content_type()
+        ),
         is_bounce=is_bounce,
         is_list=autoreply.is_list(decoded_lists(decoded)),
         return_path=return_path,

@@ -353,6 +353,19 @@ def test_plain_text_bounce_shapes(sender, subject):
     assert parse_message(raw).is_bounce
 
 
+def test_a_read_receipt_is_automatic_but_no_bounce():
+    raw = (
+        b"From: ann@acme.example\nSubject: Read: Printer\nMIME-Version: 1.0\n"
+        b"Content-Type: multipart/report; report-type=disposition-notification; boundary=r\n\n"
+        b"--r\nContent-Type: text/plain\n\nYour message was read.\n--r\n"
+        b"Content-Type: message/disposition-notification\n\nDisposition: manual-action/"
+        b"MDN-sent-manually; displayed\n--r--\n"
+    )
+    parsed = parse_message(raw)
+    assert (parsed.is_auto_reply, parsed.is_bounce) == (True, False)
+    assert parsed.body_text == "Your message was read."
+
+
 def test_a_person_writing_about_a_failure_is_not_a_bounce():
     assert not with_header(b"Subject: Undeliverable mail from our scanner").is_bounce
 
