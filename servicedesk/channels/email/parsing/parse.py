@@ -20,12 +20,16 @@ MAX_FORWARD_DEPTH = 3  # a forward of a forward of a forward is parsed; deeper s
 
 def parse_message(raw_bytes: bytes) -> ParsedMessage:
     """The message in ``raw_bytes``, decoded as well as it can be. Never raises on bad mail."""
+    if isinstance(raw_bytes, str):  # a caller that read the file as text: take it back
+        raw_bytes = raw_bytes.encode("utf-8", "surrogateescape")
+    raw_bytes = bytes(raw_bytes)
     try:
         repaired, defects = raw.repair(raw_bytes)
         # compat32: the MIME structure only. Every header is decoded from its raw value here
         # (headers.py); the modern policy's header objects would cost two thirds of the parse.
         message = email.message_from_bytes(repaired, policy=email.policy.compat32)
-        return _parsed(message, defects=defects, depth=0)
+        linesep = "\r\n" if b"\r\n" in repaired[:4096] else "\n"
+        return _parsed(message, defects=defects, depth=0, linesep=linesep)
     except Exception as error:  # the last resort: an unreadable mail still reaches a person
         return _unreadable(raw_bytes, error)
 
@@ -53,7 +57,9 @@ def _declared_charsets(message: Message, raw_values: dict[str, list[str]]) -> tu
     return tuple(charsets.candidates(labels))
 
 
-def _parsed(message: Message, *, defects: list[str], depth: int) -> ParsedMessage:
+def _parsed(
+    message: Message, *, defects: list[str], depth: int, linesep: str = "\n"
+) -> ParsedMessage:
     raw_values, names = _raw_headers(message)
     hints = _declared_charsets(message, raw_values)
 
@@ -76,7 +82,7 @@ def _parsed(message: Message, *, defects: list[str], depth: int) -> ParsedMessag
     if return_path_raw is not None:
         return_path = headers.FOLD.sub("", return_path_raw).strip().strip("<>").strip()
 
-    walked = parts.Walker(hints=hints).walk(message)
+    walked = parts.Walker(hints=hints, linesep=linesep).walk(message)
     body_text = _text(walked.text)
     html_parts = [content for kind, content in walked.html if kind == "html"]
     body_html = _html(walked.html) if html_parts else ""
@@ -88,7 +94,10 @@ def _parsed(message: Message, *, defects: list[str], depth: int) -> ParsedMessag
 
     forwarded: tuple[ParsedMessage, ...] = ()
     if depth < MAX_FORWARD_DEPTH:
-        forwarded = tuple(_parsed(inner, defects=[], depth=depth + 1) for inner in walked.forwarded)
+        forwarded = tuple(
+            _parsed(inner, defects=[], depth=depth + 1, linesep=linesep)
+            for inner in walked.forwarded
+        )
     status = _delivery_status(walked, forwarded, hints=hints)
     is_bounce = autoreply.is_bounce(
         raw_values,

@@ -53,6 +53,21 @@ CID = re.compile(r"cid:([^\"'\s)>]+)", re.IGNORECASE)
 UU_BEGIN = re.compile(r"^begin(?:-base64)? [0-7]{3,4} (.+)$")
 
 
+class _AsReceived(policy.Compat32):
+    """Headers written back as they came, folding and all: a forwarded message's .eml is
+    what was received, and refolding every header (DKIM, ARC, Received) cost most of a
+    bounce's parse."""
+
+    def fold(self, name: str, value: str) -> str:
+        return f"{name}: {value}{self.linesep}"
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        return self.fold(name, str(value)).encode("ascii", "surrogateescape")
+
+
+AS_RECEIVED = _AsReceived()
+
+
 @dataclass
 class Walked:
     """What a part (and everything below it) contributes."""
@@ -82,8 +97,10 @@ class Walked:
 
 
 class Walker:
-    def __init__(self, *, hints: tuple[str, ...]) -> None:
+    def __init__(self, *, hints: tuple[str, ...], linesep: str = "\n") -> None:
         self.hints = hints
+        # A forwarded message is written back with the line endings the mail came with.
+        self.as_received = AS_RECEIVED if linesep == "\n" else AS_RECEIVED.clone(linesep=linesep)
 
     def walk(self, part: Message, depth: int = 0) -> Walked:
         out = Walked()
@@ -233,7 +250,7 @@ class Walker:
         if isinstance(inner, Message):
             out.forwarded.append(inner)
             try:
-                content = inner.as_bytes()
+                content = inner.as_bytes(policy=self.as_received)
             except Exception:  # a broken inner message still goes with the mail, as it came
                 content = _raw_payload(part)
             name = self._filename(part)
