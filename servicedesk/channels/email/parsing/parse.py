@@ -83,6 +83,8 @@ def _parsed(
         return_path = headers.FOLD.sub("", return_path_raw).strip().strip("<>").strip()
 
     walked = parts.Walker(hints=hints, linesep=linesep).walk(message)
+    if not walked.has_content() and walked.fallback:
+        walked.text, walked.html = list(walked.fallback), list(walked.fallback)
     body_text = _text(walked.text)
     html_parts = [content for kind, content in walked.html if kind == "html"]
     body_html = _html(walked.html) if html_parts else ""

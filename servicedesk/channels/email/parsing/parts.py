@@ -79,6 +79,7 @@ class Walked:
     forwarded: list[Message] = field(default_factory=list)
     delivery_status: list[Message] = field(default_factory=list)
     returned_headers: list[Message] = field(default_factory=list)
+    fallback: list[tuple[str, str]] = field(default_factory=list)  # winmail.dat's own body
     defects: list[str] = field(default_factory=list)
 
     def add(self, other: Walked, *, body: bool = True) -> None:
@@ -90,6 +91,7 @@ class Walked:
         self.forwarded.extend(other.forwarded)
         self.delivery_status.extend(other.delivery_status)
         self.returned_headers.extend(other.returned_headers)
+        self.fallback.extend(other.fallback)
         self.defects.extend(other.defects)
 
     def has_content(self) -> bool:
@@ -297,8 +299,8 @@ class Walker:
         if body:
             text = body if isinstance(body, str) else charsets.decode(body, None)[0]
             kind = "html" if getattr(tnef, "htmlbody", None) else "plain"
-            out.text.append((kind, text))
-            out.html.append((kind, text))
+            # Outlook sends the same body as the mail's own text: used only when there is none.
+            out.fallback.append((kind, text))
 
     # Files.
     def _filename(self, part: Message) -> str:

@@ -200,6 +200,14 @@ def test_winmail_dat_is_unpacked():
     assert parsed.body_text == "Please find the report attached."
 
 
+def test_winmail_dat_body_does_not_repeat_the_mails_own_text():
+    raw = (FIXTURES / "winmail.eml").read_bytes()
+    raw = raw.replace(b"charset=us-ascii\n\n\n", b"charset=us-ascii\n\nThe report, attached.\n", 1)
+    parsed = parse_message(raw)
+    assert parsed.body_text == "The report, attached."
+    assert [a.filename for a in parsed.attachments] == ["report.txt"]
+
+
 def test_a_damaged_winmail_dat_stays_a_file():
     raw = (FIXTURES / "winmail.eml").read_bytes()
     start = raw.index(b"base64\n\n") + len(b"base64\n\n")
