@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import re
 from collections.abc import Iterable
 
 from charset_normalizer import from_bytes
@@ -50,7 +51,10 @@ ALIASES = {
     "unicode-1-1-utf-7": "utf-7",
     "utf8": "utf-8",
     "utf-8": "utf-8",
+    "unicode-1-1-utf-8": "utf-8",
+    "x-unicode20utf8": "utf-8",
 }
+CODE_PAGE = re.compile(r"^(?:cp|ibm|windows|x-cp)[-_ ]?(\d{3,5})$")
 # Labels that carry no information: read as if nothing was declared.
 MEANINGLESS = {"", "unknown-8bit", "x-unknown", "unknown", "x-user-defined", "default", "none"}
 # Charsets that are confused with each other: a mail that declares one often holds another.
@@ -80,6 +84,9 @@ def codec_for(label: str | None) -> str | None:
     if name in MEANINGLESS:
         return None
     name = ALIASES.get(name, name)
+    page = CODE_PAGE.match(name)
+    if page:  # "cp-850", "ibm-437", "windows_1252", "x-cp1250"
+        name = f"cp{page.group(1)}"
     try:
         return codecs.lookup(name).name
     except LookupError:

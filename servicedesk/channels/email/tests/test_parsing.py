@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from servicedesk.channels.email.parsing import ParsedAttachment, ParsedMessage, parse_message
+from servicedesk.channels.email.parsing import (
+    ParsedAttachment,
+    ParsedMessage,
+    charsets,
+    parse_message,
+)
 from servicedesk.channels.email.tests.fixtures.write_fixtures import PDF, PNG
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -451,3 +456,24 @@ def test_ordinary_subjects_are_not_auto_replies(subject):
 )
 def test_mailing_list_traffic(header, listed):
     assert with_header(header).is_list is listed
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("UTF-8", "utf-8"),
+        ('"utf-8"', "utf-8"),
+        ("utf-8*de", "utf-8"),  # RFC 2231 language suffix
+        ("unicode-1-1-utf-8", "utf-8"),
+        ("ks_c_5601-1987", "cp949"),
+        ("iso-8859-1", "cp1252"),
+        ("cp-850", "cp850"),
+        ("ibm-437", "cp437"),
+        ("windows-874", "cp874"),
+        ("x-mac-roman", "mac-roman"),
+        ("unknown-8bit", None),
+        ("no-such-charset", None),
+    ],
+)
+def test_charset_labels_as_clients_write_them(label, codec):
+    assert charsets.codec_for(label) == codec
