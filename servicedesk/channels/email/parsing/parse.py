@@ -70,6 +70,7 @@ def _parsed(
     decoded = {
         key: headers.decode_words(found[0], hints=hints) for key, found in raw_values.items()
     }
+    decoded_values = {key: [value] for key, value in decoded.items()}
     from_name, from_address = "", ""
     for name in ("from", "sender"):
         pairs = headers.addresses(raw_values.get(name, []), hints=hints)
@@ -130,10 +131,10 @@ def _parsed(
         attachments=tuple(attachments),
         inline_images=tuple(inline),
         is_auto_reply=autoreply.is_auto_reply(
-            decoded_lists(decoded), subject, content_type=message.get_content_type()
+            decoded_values, subject, content_type=message.get_content_type()
         ),
         is_bounce=is_bounce,
-        is_list=autoreply.is_list(decoded_lists(decoded)),
+        is_list=autoreply.is_list(decoded_values),
         return_path=return_path,
         headers={names[key]: value for key, value in decoded.items()},
         reply_to=_address_list(raw_values, "reply-to", hints),
@@ -141,10 +142,6 @@ def _parsed(
         forwarded=forwarded,
         defects=tuple(dict.fromkeys([*defects, *walked.defects, *python_defects])),
     )
-
-
-def decoded_lists(decoded: dict[str, str]) -> dict[str, list[str]]:
-    return {key: [value] for key, value in decoded.items()}
 
 
 def _address_list(

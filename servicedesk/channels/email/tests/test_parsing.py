@@ -100,6 +100,15 @@ def test_an_encoded_comma_in_a_display_name_makes_no_second_address():
     assert (parsed.from_name, parsed.from_address) == ("Bürling, Andreas", "andreas@acme.example")
 
 
+def test_the_first_usable_sender():
+    two = parse_message(b"From: [??????]\nFrom: =?utf-8?q?Ann?= <ann@acme.example>\n\nx\n")
+    assert (two.from_name, two.from_address) == ("Ann", "ann@acme.example")
+    only_sender = parse_message(b"Sender: Bob <BOB@Globex.example>\n\nx\n")
+    assert only_sender.from_address == "bob@globex.example"
+    bare = parse_message(b"From: Test test@acme.example\n\nx\n")
+    assert bare.from_address == "test@acme.example"
+
+
 def test_an_encoded_word_in_an_address_is_not_decoded_into_another_address():
     parsed = parse_message(b"From: =?utf-8?Q?lead?=@servicedesk.example\n\nx\n")
     assert parsed.from_address == "=?utf-8?q?lead?=@servicedesk.example"
