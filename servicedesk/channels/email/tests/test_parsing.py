@@ -13,7 +13,7 @@ from servicedesk.channels.email.parsing import (
     charsets,
     parse_message,
 )
-from servicedesk.channels.email.tests.fixtures.write_fixtures import PDF, PNG
+from servicedesk.channels.email.tests.fixtures.write_fixtures import CASES, PDF, PNG
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PLAIN = (
@@ -45,6 +45,11 @@ def test_the_contract_names_are_importable_as_before():
     assert parsed.return_path is None
     assert parsed.headers["Subject"] == "Printer"
     assert ParsedAttachment("a.pdf", "application/pdf", PDF).size == len(PDF)
+
+
+def test_the_fixture_files_are_what_their_generator_writes():
+    for name, make in CASES.items():
+        assert (FIXTURES / name).read_bytes() == make().encode("utf-8"), name
 
 
 # Headers and file names.
