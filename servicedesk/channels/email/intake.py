@@ -88,7 +88,7 @@ def clean_text(value: str) -> str:
 
 def _title(subject: str) -> str:
     title = " ".join(clean_text(subject).split())
-    return (title or NO_SUBJECT)[:TITLE_MAX]
+    return (title or NO_SUBJECT)[:TITLE_MAX].rstrip()
 
 
 def _uploads(parsed: ParsedMessage, delivery: Delivery) -> list[SimpleUploadedFile]:
@@ -235,7 +235,8 @@ def deliver(*, message: InboundMessage, parsed: ParsedMessage) -> Delivery:
         delivery.outcome = Outcome.TICKET_CREATED
     elif related.state in (State.CLOSED, State.CANCELLED):
         finished = related.closed_at or related.updated_at
-        if clock.now() - finished <= closed_grace():
+        grace = closed_grace()
+        if grace and clock.now() - finished < grace:
             _note(related, "A reply after the ticket was closed", parsed, delivery)
         else:
             _follow_up(mailbox, related, parsed, sender, delivery)
