@@ -53,6 +53,8 @@ class Command(BaseCommand):
         raw = source.read(limit + 1)
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
+        if not raw.strip():
+            raise CommandError("The message is empty.", returncode=EX_DATAERR)
         try:
             target = mailbox_for(raw, mailbox)
             message = receive(
