@@ -4,6 +4,7 @@ Called by ``inbound_message_process`` inside its transaction, with the message r
 Every change to a ticket goes through the ticket services.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -59,9 +60,14 @@ class Delivery:
     dropped: list[str] = field(default_factory=list)
 
 
+# Senders that only ever send delivery reports, whatever shape the report has.
+BOUNCE_SENDERS = frozenset({"mailer-daemon", "postmaster"})
+
+
 def automatic_kind(parsed: ParsedMessage) -> str:
     """Why the message was sent by a machine, or "" for a person's mail."""
-    if parsed.is_bounce:
+    local_part = parsed.from_address.rpartition("@")[0].lower()
+    if parsed.is_bounce or local_part in BOUNCE_SENDERS:
         return Automatic.BOUNCE
     if parsed.is_auto_reply:
         return Automatic.AUTO_REPLY
@@ -127,9 +133,31 @@ def _related_ticket(parsed: ParsedMessage) -> Ticket | None:
     return ticket or ticket_for_subject(parsed.subject)
 
 
-def _sender(mailbox: Mailbox, parsed: ParsedMessage, delivery: Delivery) -> User | None:
+_HEADER_ADDRESS = re.compile(
+    rb"^(from|sender|reply-to|return-path):[^\n]*?<?([\w.+=-]+@[\w-]+(?:\.[\w-]+)+)>?",
+    re.IGNORECASE | re.MULTILINE,
+)
+_FALLBACK_ORDER = (b"from", b"sender", b"reply-to", b"return-path")
+
+
+def sender_in_raw(raw: bytes) -> str:
+    """A sender address read from the header lines themselves, for mail whose headers a
+    parser cannot make out (no From it can read, two From lines, junk before the headers)."""
+    head = re.split(rb"\r?\n\r?\n(?=\S)", raw.lstrip(b"\r\n"), maxsplit=1)[0][:65536]
+    found: dict[bytes, bytes] = {}
+    for name, address in _HEADER_ADDRESS.findall(head):
+        found.setdefault(name.lower(), address)
+    for name in _FALLBACK_ORDER:
+        if name in found:
+            return found[name].decode("ascii", "replace").lower()
+    return ""
+
+
+def _sender(mailbox: Mailbox, parsed: ParsedMessage, raw: bytes, delivery: Delivery) -> User | None:
     address = parsed.from_address
     if not address or "@" not in address:
+        address = sender_in_raw(raw)
+    if not address:
         raise Unusable("The message has no usable sender address (From).")
     user = user_for_address(address)
     if user is None:
@@ -226,7 +254,7 @@ def deliver(*, message: InboundMessage, parsed: ParsedMessage) -> Delivery:
             delivery.reason = f"{Automatic(automatic).label} that names no ticket of the desk."
             return delivery
 
-    sender = _sender(mailbox, parsed, delivery)
+    sender = _sender(mailbox, parsed, bytes(message.raw), delivery)
     if sender is None:
         return delivery
 

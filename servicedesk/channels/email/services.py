@@ -103,7 +103,8 @@ def inbound_message_process(*, message_id: int) -> InboundMessage:
         _quarantine(message.pk, f"Processing started {MAX_ATTEMPTS} times and never finished.")
         return InboundMessage.objects.get(pk=message_id)
     try:
-        parsed = parse_message(bytes(message.raw))
+        # Some stores put blank lines before the headers; a parser would then see no headers.
+        parsed = parse_message(bytes(message.raw).lstrip(b"\r\n"))
     except Exception as error:  # the parser promises not to raise; if it does, keep the mail
         _quarantine(message.pk, f"The message cannot be parsed: {type(error).__name__}: {error}")
         return InboundMessage.objects.get(pk=message_id)

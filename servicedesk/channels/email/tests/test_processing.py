@@ -465,3 +465,15 @@ def test_text_the_database_refuses_is_cleaned(deliver, requester_ann):
 def test_a_long_subject_is_cut_to_the_title_length(deliver, requester_ann):
     message = deliver(mail(subject="word " * 200))
     assert message.ticket.title == ("word " * 200)[:255].rstrip()
+
+
+def test_a_sender_the_parse_misses_is_read_from_the_header_lines(deliver):
+    raw = b"From: [broken]\r\nFrom: Real <real@sender.example>\r\nSubject: hi\r\n\r\nbody\r\n"
+    message = deliver(raw)
+    assert message.outcome == Outcome.TICKET_CREATED
+    assert message.ticket.requester.email == "real@sender.example"
+
+
+def test_mail_from_mailer_daemon_is_a_bounce_whatever_its_shape(deliver):
+    message = deliver(mail(sender="MAILER-DAEMON@mx.example.org", subject="Undeliverable"))
+    assert (message.state, message.automatic) == (InboundState.DISCARDED, Automatic.BOUNCE)
