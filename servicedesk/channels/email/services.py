@@ -22,8 +22,8 @@ from servicedesk.tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
 
-# A message whose processing was started this often and never finished (the worker died each
-# time: out of memory, killed) goes to quarantine instead of killing the next worker.
+# A message the recovery job had to take up this often (the worker died on it each time: out of
+# memory, killed) goes to quarantine instead of killing the next worker.
 MAX_ATTEMPTS = 5
 # Errors of the database itself: the message stays stored and is tried again later.
 TRANSIENT = (OperationalError, InterfaceError)
@@ -32,11 +32,11 @@ TRANSIENT = (OperationalError, InterfaceError)
 def mail_reference_record(*, ticket: Ticket, message_id: str, direction: str) -> None:
     """Remember that ``message_id`` was received or sent for ``ticket`` (idempotent)."""
     if message_id:
-        MailReference.objects.get_or_create(
-            message_id=message_id[:998],
-            ticket=ticket,
-            defaults={"direction": direction, "created_at": clock.now()},
+        # One INSERT ... ON CONFLICT DO NOTHING: the pair may be known already.
+        reference = MailReference(
+            message_id=message_id[:998], ticket=ticket, direction=direction, created_at=clock.now()
         )
+        MailReference.objects.bulk_create([reference], ignore_conflicts=True)
 
 
 def inbound_message_store(
@@ -58,16 +58,16 @@ def inbound_message_store(
         )
     if not mailbox.is_active:
         raise ValidationFailed(f"The mailbox {mailbox.address} is not active.", code="mailbox_off")
-    with transaction.atomic():
-        return InboundMessage.objects.create(
-            mailbox=mailbox,
-            transport=transport,
-            raw=raw,
-            raw_sha256=hashlib.sha256(raw).hexdigest(),
-            size=len(raw),
-            received_at=clock.now(),
-            envelope_from=envelope_from[:998],
-        )
+    # One INSERT, committed by itself (autocommit): the row exists once this returns.
+    return InboundMessage.objects.create(
+        mailbox=mailbox,
+        transport=transport,
+        raw=raw,
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        size=len(raw),
+        received_at=clock.now(),
+        envelope_from=envelope_from[:998],
+    )
 
 
 def _dedup_key(parsed: ParsedMessage, message: InboundMessage) -> str:
@@ -76,14 +76,18 @@ def _dedup_key(parsed: ParsedMessage, message: InboundMessage) -> str:
     return f"sha256:{message.raw_sha256}"
 
 
-def _finish(pk: int, **values) -> None:
+def _finish(message: InboundMessage, **values) -> InboundMessage:
+    """Write the outcome on the row, and on the instance the caller holds."""
     values.setdefault("processed_at", clock.now())
-    InboundMessage.objects.filter(pk=pk).update(**values)
+    InboundMessage.objects.filter(pk=message.pk).update(**values)
+    for name, value in values.items():
+        setattr(message, name, value)
+    return message
 
 
-def _quarantine(pk: int, reason: str) -> None:
-    logger.warning("inbound message %s quarantined: %s", pk, reason)
-    _finish(pk, state=InboundState.QUARANTINED, reason=reason[:5000], dedup_key=None)
+def _quarantine(message: InboundMessage, reason: str) -> InboundMessage:
+    logger.warning("inbound message %s quarantined: %s", message.pk, reason)
+    return _finish(message, state=InboundState.QUARANTINED, reason=reason[:5000], dedup_key=None)
 
 
 def inbound_message_process(*, message_id: int) -> InboundMessage:
@@ -93,26 +97,24 @@ def inbound_message_process(*, message_id: int) -> InboundMessage:
     transaction that writes the ticket. A failure quarantines the message with the reason;
     an unavailable database leaves it waiting for the recovery job (and raises).
     """
-    taken = InboundMessage.objects.filter(pk=message_id, state=InboundState.RECEIVED).update(
-        attempts=F("attempts") + 1
-    )
     message = InboundMessage.objects.select_related("mailbox", "mailbox__group").get(pk=message_id)
-    if not taken:
+    if message.state != InboundState.RECEIVED:
         return message
-    if message.attempts > MAX_ATTEMPTS:
-        _quarantine(message.pk, f"Processing started {MAX_ATTEMPTS} times and never finished.")
-        return InboundMessage.objects.get(pk=message_id)
+    if message.attempts >= MAX_ATTEMPTS:
+        return _quarantine(
+            message, f"Taken up again {message.attempts} times and never finished processing."
+        )
     try:
         # Some stores put blank lines before the headers; a parser would then see no headers.
         parsed = parse_message(bytes(message.raw).lstrip(b"\r\n"))
     except Exception as error:  # the parser promises not to raise; if it does, keep the mail
-        _quarantine(message.pk, f"The message cannot be parsed: {type(error).__name__}: {error}")
-        return InboundMessage.objects.get(pk=message_id)
+        return _quarantine(
+            message, f"The message cannot be parsed: {type(error).__name__}: {error}"
+        )
 
     for _ in range(2):
         try:
-            _process(message, parsed)
-            break
+            return _process(message, parsed)
         except IntegrityError:
             # Another worker committed the same Message-ID in this mailbox between our check
             # and our write: the second pass finds it and records a duplicate.
@@ -120,18 +122,14 @@ def inbound_message_process(*, message_id: int) -> InboundMessage:
         except TRANSIENT:
             raise
         except (Unusable, ServiceError) as error:
-            _quarantine(message.pk, getattr(error, "message", None) or str(error))
-            break
+            return _quarantine(message, getattr(error, "message", None) or str(error))
         except Exception as error:  # keep the mail, tell the admin why
             logger.exception("inbound message %s failed", message.pk)
-            _quarantine(message.pk, f"{type(error).__name__}: {error}")
-            break
-    else:
-        _quarantine(message.pk, "The message could not be recorded (a conflict twice over).")
-    return InboundMessage.objects.get(pk=message_id)
+            return _quarantine(message, f"{type(error).__name__}: {error}")
+    return _quarantine(message, "The message could not be recorded (a conflict twice over).")
 
 
-def _process(message: InboundMessage, parsed: ParsedMessage) -> None:
+def _process(message: InboundMessage, parsed: ParsedMessage) -> InboundMessage:
     automatic = automatic_kind(parsed)
     known = {
         "message_id": parsed.message_id[:998],
@@ -141,42 +139,49 @@ def _process(message: InboundMessage, parsed: ParsedMessage) -> None:
         "automatic": automatic,
     }
     with transaction.atomic():
-        locked = (
-            InboundMessage.objects.select_for_update()
-            .select_related("mailbox", "mailbox__group")
-            .get(pk=message.pk)
-        )
-        if locked.state != InboundState.RECEIVED:
-            return
-        key = _dedup_key(parsed, locked)
+        locked = InboundMessage.objects.select_for_update().filter(pk=message.pk)
+        if locked.values_list("state", flat=True).get() != InboundState.RECEIVED:
+            message.refresh_from_db()
+            return message
+        key = _dedup_key(parsed, message)
         first = (
-            InboundMessage.objects.filter(mailbox_id=locked.mailbox_id, dedup_key=key)
-            .exclude(pk=locked.pk)
+            InboundMessage.objects.filter(mailbox_id=message.mailbox_id, dedup_key=key)
+            .exclude(pk=message.pk)
             .values_list("pk", "ticket_id")
             .first()
         )
         if first is not None:
-            _finish(
-                locked.pk, state=InboundState.DUPLICATE, duplicate_of_id=first[0],
+            return _finish(
+                message, state=InboundState.DUPLICATE, duplicate_of_id=first[0],
                 ticket_id=first[1], **known,
             )  # fmt: skip
-            return
         # Claims the key first: a concurrent copy fails on the unique index, not after a ticket.
-        InboundMessage.objects.filter(pk=locked.pk).update(dedup_key=key, **known)
-        delivery = deliver(message=locked, parsed=parsed)
+        InboundMessage.objects.filter(pk=message.pk).update(dedup_key=key)
+        delivery = deliver(message=message, parsed=parsed)
         if delivery.ticket is not None:
             mail_reference_record(
                 ticket=delivery.ticket, message_id=parsed.message_id, direction=Direction.INBOUND
             )
-        _finish(
-            locked.pk,
+        return _finish(
+            message,
+            dedup_key=key,
             state=delivery.state,
             outcome=delivery.outcome,
             ticket_id=delivery.ticket.pk if delivery.ticket else None,
             comment_id=delivery.comment.pk if delivery.comment else None,
             reason=delivery.reason,
             notes="; ".join(f"Not attached: {d}" for d in delivery.dropped),
+            **known,
         )
+
+
+def inbound_message_retake(*, message_id: int) -> bool:
+    """Count one more try of a message left unfinished (the recovery job, before queueing it)."""
+    return bool(
+        InboundMessage.objects.filter(pk=message_id, state=InboundState.RECEIVED).update(
+            attempts=F("attempts") + 1
+        )
+    )
 
 
 @transaction.atomic
@@ -199,6 +204,7 @@ def inbound_message_requeue(*, message: InboundMessage) -> bool:
 
 __all__ = [
     "inbound_message_process",
+    "inbound_message_retake",
     "inbound_message_requeue",
     "inbound_message_store",
     "mail_reference_record",

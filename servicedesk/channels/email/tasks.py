@@ -6,7 +6,7 @@ from huey.contrib.djhuey import HUEY, db_task
 from huey.exceptions import TaskLockedException
 
 from servicedesk.channels.email.selectors import imap_mailboxes, messages_waiting
-from servicedesk.channels.email.services import inbound_message_process
+from servicedesk.channels.email.services import inbound_message_process, inbound_message_retake
 from servicedesk.channels.email.transports.imap import mailbox_poll
 from servicedesk.core import clock
 
@@ -19,12 +19,24 @@ def inbound_message_process_task(message_id: int) -> None:
     inbound_message_process(message_id=message_id)
 
 
-def inbound_messages_recover() -> int:
-    """Each minute: queue again what was stored and never finished (a worker died mid-way)."""
-    waiting = messages_waiting(received_before=clock.now() - RECOVER_AFTER)
-    for pk in waiting:
-        inbound_message_process_task(pk)
-    return len(waiting)
+def inbound_messages_recover(*, limit: int = 100) -> int:
+    """Each minute: process what was stored and never finished (a worker died mid-way, a task
+    was lost); the number taken up.
+
+    Processed here rather than queued again, one run at a time: a queue that is merely behind
+    is not counted as failed attempts, and a message that kills its worker each time is
+    counted once a minute until it goes to quarantine.
+    """
+    try:
+        with HUEY.lock_task("inbound-messages-recover"):
+            taken = 0
+            for pk in messages_waiting(received_before=clock.now() - RECOVER_AFTER, limit=limit):
+                if inbound_message_retake(message_id=pk):
+                    inbound_message_process(message_id=pk)
+                    taken += 1
+            return taken
+    except TaskLockedException:
+        return 0  # the previous run is still at it
 
 
 @db_task()
