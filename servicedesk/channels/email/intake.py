@@ -42,6 +42,7 @@ from servicedesk.tickets.services.validation import TITLE_MAX
 
 NOTE_EXCERPT = 2000
 NO_SUBJECT = "(no subject)"
+ORIGINAL_NAME = "original-message.eml"
 
 
 class Unusable(Exception):
@@ -206,10 +207,19 @@ def _open(mailbox: Mailbox, parsed: ParsedMessage, sender: User, delivery: Deliv
 
 
 def _reply(
-    mailbox: Mailbox, ticket: Ticket, parsed: ParsedMessage, sender: User, delivery: Delivery
+    mailbox: Mailbox,
+    ticket: Ticket,
+    parsed: ParsedMessage,
+    raw: bytes,
+    sender: User,
+    delivery: Delivery,
 ) -> None:
     uploads = _uploads(parsed, delivery)
-    body = clean_text(parsed.reply_text).strip() or clean_text(parsed.body_text).strip()
+    whole = clean_text(parsed.body_text).strip()
+    body = clean_text(parsed.reply_text).strip() or whole
+    if body != whole and len(raw) <= settings.ATTACHMENT_MAX_BYTES:
+        # The comment shows what they wrote; the whole mail, quotes and all, is one click away.
+        uploads.append(SimpleUploadedFile(ORIGINAL_NAME, raw, "message/rfc822"))
     body = _with_dropped(body, delivery)
     if not body and not uploads:
         _note(ticket, "An empty reply", parsed, delivery)
@@ -254,7 +264,8 @@ def deliver(*, message: InboundMessage, parsed: ParsedMessage) -> Delivery:
             delivery.reason = f"{Automatic(automatic).label} that names no ticket of the desk."
             return delivery
 
-    sender = _sender(mailbox, parsed, bytes(message.raw), delivery)
+    raw = bytes(message.raw)
+    sender = _sender(mailbox, parsed, raw, delivery)
     if sender is None:
         return delivery
 
@@ -269,5 +280,5 @@ def deliver(*, message: InboundMessage, parsed: ParsedMessage) -> Delivery:
         else:
             _follow_up(mailbox, related, parsed, sender, delivery)
     else:
-        _reply(mailbox, related, parsed, sender, delivery)
+        _reply(mailbox, related, parsed, raw, sender, delivery)
     return delivery

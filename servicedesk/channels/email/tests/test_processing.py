@@ -105,6 +105,28 @@ def test_the_reply_text_is_the_comment_and_the_whole_body_stays_with_the_message
     assert b"On Monday Ann wrote:" in bytes(InboundMessage.objects.get(pk=reply.pk).raw)
 
 
+def test_a_reply_whose_quotes_were_cut_carries_the_whole_mail(deliver, requester_ann, monkeypatch):
+    first = deliver(mail()).ticket
+    raw = mail(body="Still broken.\n\n> The printer jams.", message_id="q@c",
+               in_reply_to="a1@client.example.org")  # fmt: skip
+
+    def cut(data: bytes) -> ParsedMessage:
+        # What the reply parser gives: the new text without the quote.
+        return dataclasses.replace(parse_message(data), reply_text="Still broken.")
+
+    monkeypatch.setattr(services, "parse_message", cut)
+    comment = Comment.objects.get(pk=deliver(raw).comment_id)
+    assert comment.body == "Still broken."
+    (original,) = comment.attachments.all()
+    assert original.filename == "original-message.eml" and original.ticket_id == first.pk
+    with original.file.open("rb") as stored:
+        assert stored.read() == raw
+    # Nothing cut: no copy.
+    monkeypatch.undo()
+    plain = deliver(mail(body="Thanks.", message_id="t@c", in_reply_to="a1@client.example.org"))
+    assert not Comment.objects.get(pk=plain.comment_id).attachments.exists()
+
+
 def test_the_same_message_id_twice_makes_one_ticket(deliver, requester_ann):
     first = deliver(mail())
     again = deliver(mail(body="the same mail, fetched again after a crash"))
