@@ -57,11 +57,11 @@ class MailboxAdmin(admin.ModelAdmin):
 @admin.action(description="Re-process the selected messages (quarantined or discarded)")
 def reprocess(modeladmin, request, queryset):
     done = skipped = 0
-    for message in queryset.only("pk", "state"):
-        if not inbound_message_requeue(message=message):
+    for pk in queryset.values_list("pk", flat=True):
+        if not inbound_message_requeue(message_id=pk):
             skipped += 1
             continue
-        result = inbound_message_process(message_id=message.pk)
+        result = inbound_message_process(message_id=pk)
         done += result.state in (InboundState.PROCESSED, InboundState.DUPLICATE)
     level = messages.SUCCESS if done else messages.WARNING
     text = f"{done} processed."

@@ -185,11 +185,11 @@ def inbound_message_retake(*, message_id: int) -> bool:
 
 
 @transaction.atomic
-def inbound_message_requeue(*, message: InboundMessage) -> bool:
+def inbound_message_requeue(*, message_id: int) -> bool:
     """Send a quarantined or discarded message through processing again (the admin's action)."""
     return bool(
         InboundMessage.objects.filter(
-            pk=message.pk,
+            pk=message_id,
             state__in=[InboundState.QUARANTINED, InboundState.DISCARDED],
         ).update(
             state=InboundState.RECEIVED,

@@ -230,9 +230,9 @@ def test_a_failure_quarantines_with_the_reason_and_requeue_processes_it(
     assert Ticket.objects.count() == 0
 
     monkeypatch.undo()
-    assert inbound_message_requeue(message=message)
+    assert inbound_message_requeue(message_id=message.pk)
     assert inbound_message_process(message_id=message.pk).outcome == Outcome.TICKET_CREATED
-    assert not inbound_message_requeue(message=message)  # processed: not again
+    assert not inbound_message_requeue(message_id=message.pk)  # processed: not again
 
 
 def test_no_sender_address_is_quarantined(deliver):
