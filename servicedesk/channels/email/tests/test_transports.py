@@ -390,3 +390,15 @@ def test_mailbox_model_reads_the_secret_when_needed(monkeypatch):
     box.imap_secret_env = "SD_TEST_SECRET"
     monkeypatch.setenv("SD_TEST_SECRET", "from-env")
     assert box.imap_password() == "from-env"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queue_that_cannot_be_reached_does_not_fail_the_delivery(helpdesk_mailbox, monkeypatch):
+    def down(message_id):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(
+        "servicedesk.channels.email.transports.common.inbound_message_process_task", down
+    )
+    call_command("ingest-email", "--mailbox", "help@example.org", stdin=_Stdin(mail()))
+    assert InboundMessage.objects.get().state == InboundState.RECEIVED

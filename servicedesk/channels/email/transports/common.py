@@ -3,6 +3,7 @@
 import email.parser
 import email.policy
 import email.utils
+import logging
 
 from django.db import transaction
 
@@ -11,6 +12,8 @@ from servicedesk.channels.email.selectors import mailbox_for_address, mailbox_fo
 from servicedesk.channels.email.services import inbound_message_store
 from servicedesk.channels.email.tasks import inbound_message_process_task
 from servicedesk.core.errors import ValidationFailed
+
+logger = logging.getLogger(__name__)
 
 # Where an MTA or a provider names the recipient, most precise first.
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc")
@@ -47,9 +50,20 @@ def mailbox_for(raw: bytes, address: str = "") -> Mailbox:
 def receive(
     *, mailbox: Mailbox, raw: bytes, transport: str, envelope_from: str = ""
 ) -> InboundMessage:
-    """Store (committed on return) and queue the processing."""
+    """Store (committed on return) and queue the processing.
+
+    A queue that cannot be reached does not fail the delivery: the message is stored, and the
+    recovery job processes it within a couple of minutes.
+    """
     message = inbound_message_store(
         mailbox=mailbox, raw=raw, transport=transport, envelope_from=envelope_from
     )
-    transaction.on_commit(lambda: inbound_message_process_task(message.pk))
+    transaction.on_commit(lambda: _queue(message.pk))
     return message
+
+
+def _queue(message_id: int) -> None:
+    try:
+        inbound_message_process_task(message_id)
+    except Exception:  # Redis down, queue file locked: the recovery job takes it up
+        logger.warning("inbound message %s stored but not queued", message_id, exc_info=True)

@@ -7,6 +7,7 @@ is committed; if the database is unavailable the answer is 451 and the sender re
 """
 
 import asyncio
+import contextlib
 import logging
 import socket
 import threading
@@ -14,7 +15,7 @@ import threading
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connections
 
 from servicedesk.channels.email.choices import Transport
 from servicedesk.channels.email.selectors import mailbox_for_address
@@ -131,6 +132,12 @@ class SmtpListener:
 
     def stop(self) -> None:
         if self._loop is not None and self._stop is not None:
+            # The database connection lives in the thread that ran the handlers: close it there.
+            closing = asyncio.run_coroutine_threadsafe(
+                sync_to_async(connections.close_all)(), self._loop
+            )
+            with contextlib.suppress(Exception):
+                closing.result(10)
             self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(10)
 
