@@ -84,5 +84,5 @@ def test_a_new_ticket_from_a_known_sender_costs_a_fixed_number_of_queries(
             assert inbound_message_process(message_id=stored.pk).outcome == Outcome.TICKET_CREATED
         counts.append(len(queries))
     assert counts[1:] == [counts[1]] * 2
-    assert counts[1] <= 22, counts
+    assert counts[1] == 17, counts
     assert InboundMessage.objects.count() == 3
