@@ -2,6 +2,7 @@
 
 import os
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -119,6 +120,24 @@ class Mailbox(models.Model):
     def save(self, *args, **kwargs):
         self.address = self.address.strip().lower()
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        problems: dict[str, str] = {}
+        if self.imap_enabled:
+            if not self.imap_host.strip():
+                problems["imap_host"] = "Needed to poll over IMAP."
+            if not self.imap_username.strip():
+                problems["imap_username"] = "Needed to poll over IMAP."
+            if not (self.imap_secret_env.strip() or self.imap_secret):
+                problems["imap_secret_env"] = "Name a variable holding the secret, or store one."
+            if self.imap_after_fetch == AfterFetch.MOVE and not self.imap_move_to.strip():
+                problems["imap_move_to"] = "Name the folder processed mail is moved to."
+            if self.imap_after_fetch == AfterFetch.MOVE and self.imap_move_to == self.imap_folder:
+                problems["imap_move_to"] = "Must differ from the folder that is polled."
+        if not 0 < self.imap_port < 65536:
+            problems["imap_port"] = "A port between 1 and 65535."
+        if problems:
+            raise ValidationError(problems)
 
     def imap_password(self) -> str:
         """The IMAP secret, read when it is needed (a refreshed token is picked up)."""

@@ -1,6 +1,7 @@
 """The admin's view of inbound mail: quarantine visible, re-processable, originals downloadable."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -86,3 +87,14 @@ def test_a_new_ticket_from_a_known_sender_costs_a_fixed_number_of_queries(
     assert counts[1:] == [counts[1]] * 2
     assert counts[1] == 17, counts
     assert InboundMessage.objects.count() == 3
+
+
+def test_an_imap_mailbox_needs_its_settings(helpdesk_mailbox):
+    helpdesk_mailbox.imap_enabled = True
+    helpdesk_mailbox.imap_after_fetch = "move"
+    helpdesk_mailbox.imap_move_to = "INBOX"
+    with pytest.raises(ValidationError) as invalid:
+        helpdesk_mailbox.full_clean()
+    assert set(invalid.value.message_dict) == {
+        "imap_host", "imap_username", "imap_secret_env", "imap_move_to",
+    }  # fmt: skip
