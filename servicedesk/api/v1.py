@@ -14,7 +14,7 @@ from servicedesk.api.views.activity import (
 from servicedesk.api.views.common import NUMBER_PATTERN
 from servicedesk.api.views.dashboard import DashboardViewSet
 from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserViewSet
-from servicedesk.api.views.email import InboundMailView
+from servicedesk.api.views.email import InboundMailView, InboundMessageViewSet
 from servicedesk.api.views.sla import CalendarViewSet, PolicyViewSet
 from servicedesk.api.views.tickets import TicketViewSet
 
@@ -32,6 +32,7 @@ router.register("users", UserViewSet, basename="user")
 router.register("groups", GroupViewSet, basename="group")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("dashboard", DashboardViewSet, basename="dashboard")
+router.register("email/messages", InboundMessageViewSet, basename="email-message")
 router.register("sla/calendars", CalendarViewSet, basename="sla-calendar")
 router.register("sla/policies", PolicyViewSet, basename="sla-policy")
 

@@ -1,8 +1,12 @@
-"""/api/v1/email/inbound/: a raw RFC 5322 message from an MTA or a mail provider's webhook.
+"""/api/v1/email/: mail delivered over HTTP, and the inbound messages for desk admins.
 
-Authenticated by the shared secret SERVICEDESK_EMAIL_INBOUND_SECRET in the X-Inbound-Secret
+``inbound/`` takes a raw RFC 5322 message from an MTA or a mail provider's webhook,
+authenticated by the shared secret SERVICEDESK_EMAIL_INBOUND_SECRET in the X-Inbound-Secret
 header, not by a person's token; off (404) while the secret is empty. The answer is 202 once
 the raw bytes are committed: processing follows in the worker.
+
+``messages/`` lists what arrived (``?state=quarantined``) and re-processes a quarantined or
+discarded message, for desk admins, as the admin site does.
 """
 
 import hmac
@@ -12,17 +16,25 @@ from django.db import DatabaseError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import BaseParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicedesk.api.errors import error_response
+from servicedesk.api.serializers.email import InboundMessageOutput
+from servicedesk.api.views.common import ReadOnlyViewSet
 from servicedesk.api.views.tickets import ERROR
-from servicedesk.channels.email.choices import Transport
+from servicedesk.channels.email.choices import InboundState, Transport
+from servicedesk.channels.email.models import InboundMessage
+from servicedesk.channels.email.selectors import inbound_messages
+from servicedesk.channels.email.services import inbound_message_process, inbound_message_requeue
 from servicedesk.channels.email.transports.common import mailbox_for, receive
-from servicedesk.core.errors import ValidationFailed
+from servicedesk.core.errors import TransitionNotAllowed, ValidationFailed
 
 SECRET_HEADER = "X-Inbound-Secret"
 
@@ -102,3 +114,59 @@ class InboundMailView(APIView):
         return Response(
             {"id": message.pk, "mailbox": mailbox.address, "state": message.state}, status=202
         )
+
+
+class IsDeskAdmin(BasePermission):
+    message = "Only desk admins can see the inbound mail."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(getattr(request.user, "is_desk_admin", False))
+
+
+STATE = OpenApiParameter(
+    "state", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=InboundState.values,
+    description="Only messages in this state, e.g. quarantined.",
+)  # fmt: skip
+
+
+class InboundMessageViewSet(ReadOnlyViewSet):
+    """What arrived by mail, newest first; quarantined messages with their reason."""
+
+    queryset = InboundMessage.objects.none()
+    serializer_class = InboundMessageOutput
+    permission_classes = [IsAuthenticated, IsDeskAdmin]
+    filter_backends: list = []
+    keyset_ordering = ("-received_at", "-id")
+
+    def get_queryset(self):
+        state = self.request.query_params.get("state", "")
+        if state and state not in InboundState.values:
+            raise ValidationError({"state": [f"Use one of: {', '.join(InboundState.values)}."]})
+        return inbound_messages(state=state)
+
+    @extend_schema(
+        parameters=[STATE], responses={200: InboundMessageOutput(many=True), 400: ERROR, 403: ERROR}
+    )
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(InboundMessageOutput(page, many=True).data)
+
+    @extend_schema(responses={200: InboundMessageOutput, 403: ERROR, 404: ERROR})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(InboundMessageOutput(self.get_object()).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: InboundMessageOutput, 403: ERROR, 404: ERROR, 409: ERROR},
+        description="Process a quarantined or discarded message again (409 for any other).",
+    )
+    @action(detail=True, methods=["post"])
+    def reprocess(self, request: Request, pk: str) -> Response:
+        message = self.get_object()
+        if not inbound_message_requeue(message_id=message.pk):
+            raise TransitionNotAllowed(
+                f"Message {message.pk} is {message.get_state_display().lower()}; only "
+                "quarantined or discarded messages are processed again."
+            )
+        processed = inbound_message_process(message_id=message.pk)
+        return Response(InboundMessageOutput(inbound_messages().get(pk=processed.pk)).data)

@@ -109,3 +109,9 @@ def ticket_opened_by_automatic_mail(ticket: Ticket) -> bool:
     in the same transaction as the ticket.
     """
     return InboundMessage.objects.filter(ticket=ticket, is_automatic=True).exists()
+
+
+def inbound_messages(*, state: str = "") -> QuerySet[InboundMessage]:
+    """Inbound messages for the admins, newest first, without their raw bytes."""
+    messages = InboundMessage.objects.select_related("mailbox", "ticket").defer("raw")
+    return messages.filter(state=state) if state else messages

@@ -402,3 +402,40 @@ def test_a_queue_that_cannot_be_reached_does_not_fail_the_delivery(helpdesk_mail
     )
     call_command("ingest-email", "--mailbox", "help@example.org", stdin=_Stdin(mail()))
     assert InboundMessage.objects.get().state == InboundState.RECEIVED
+
+
+# The admins' API over inbound messages ---------------------------------------------------
+
+MESSAGES = "/api/v1/email/messages/"
+
+
+@pytest.mark.django_db
+def test_admins_list_quarantined_messages_and_reprocess_them(
+    client, admin_ada, agent_l1_lee, deliver, requester_ann, monkeypatch
+):
+    def broken(**kwargs):
+        raise RuntimeError("fixed since")
+
+    monkeypatch.setattr(services, "deliver", broken)
+    bad = deliver(mail())
+    monkeypatch.undo()
+    good = deliver(mail(message_id="fine@c"))
+
+    client.force_login(agent_l1_lee)
+    assert client.get(MESSAGES).status_code == 403
+    client.force_login(admin_ada)
+    listed = client.get(MESSAGES, {"state": "quarantined"}).json()
+    assert [(m["id"], m["reason"]) for m in listed["results"]] == [
+        (bad.pk, "RuntimeError: fixed since")
+    ]
+    assert client.get(MESSAGES, {"state": "lost"}).json()["error"]["code"] == "validation_error"
+
+    again = client.post(f"{MESSAGES}{bad.pk}/reprocess/")
+    assert again.status_code == 200
+    body = again.json()
+    assert (body["state"], body["outcome"]) == ("processed", "ticket_created")
+    assert body["ticket"] == Ticket.objects.get(inbound_mail=bad.pk).number
+
+    refused = client.post(f"{MESSAGES}{good.pk}/reprocess/")
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "transition_not_allowed"
