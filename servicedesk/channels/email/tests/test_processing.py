@@ -497,3 +497,20 @@ def test_a_sender_the_parse_misses_is_read_from_the_header_lines(deliver):
 def test_mail_from_mailer_daemon_is_a_bounce_whatever_its_shape(deliver):
     message = deliver(mail(sender="MAILER-DAEMON@mx.example.org", subject="Undeliverable"))
     assert (message.state, message.automatic) == (InboundState.DISCARDED, Automatic.BOUNCE)
+
+
+def test_the_note_of_an_automatic_reply_is_for_agents_only(
+    client, deliver, requester_ann, agent_l1_lee
+):
+    ticket = deliver(mail()).ticket
+    deliver(
+        mail(message_id="ooo2@c", in_reply_to="a1@client.example.org", body="Away.",
+             headers={"X-Autoreply": "yes"})
+    )  # fmt: skip
+    url = f"/api/v1/tickets/{ticket.number}/events/"
+    client.force_login(agent_l1_lee)
+    seen = [e["message"] for e in client.get(url).json()["results"]]
+    assert any("Away." in m for m in seen)
+    client.force_login(requester_ann)
+    hidden = [e["message"] for e in client.get(url).json()["results"]]
+    assert not any("Away." in m for m in hidden)
