@@ -15,6 +15,7 @@ from huey import Huey, crontab
 from huey.contrib.djhuey import HUEY
 
 from servicedesk.api.idempotency import idempotency_keys_purge
+from servicedesk.channels.email.tasks import inbound_messages_recover, mailboxes_poll_schedule
 from servicedesk.core.outbox import outbox_deliver_job
 from servicedesk.sla.tasks import sla_sweep_schedule
 
@@ -27,14 +28,17 @@ class PeriodicJob:
     run: Callable[[], object]
 
 
-# Later work adds its rows here: the automatic closure of resolved tickets after the quiet
-# period, the mailbox poll.
+# Later work adds its rows here.
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # Warnings, breaches and their actions: every SERVICEDESK_SLA_SWEEP_SECONDS (default 30).
     PeriodicJob(name="sla_sweep", schedule=crontab(), run=sla_sweep_schedule),
     # Mail waiting in the outbox (notifications, SLA warnings, ...), each minute, once a mail
     # transport is configured (SERVICEDESK_SMTP_HOST or SERVICEDESK_EMAIL_BACKEND).
     PeriodicJob(name="outbox_deliver", schedule=crontab(), run=outbox_deliver_job),
+    # Inbound mail: each IMAP mailbox polled each minute, and what was stored more than a
+    # minute ago but never processed (a worker died mid-way) queued again.
+    PeriodicJob(name="mailboxes_poll", schedule=crontab(), run=mailboxes_poll_schedule),
+    PeriodicJob(name="inbound_messages_recover", schedule=crontab(), run=inbound_messages_recover),
     # API retries are answered from stored responses for 24 hours; older keys are dropped.
     PeriodicJob(
         name="idempotency_keys_purge", schedule=crontab(minute="17"), run=idempotency_keys_purge

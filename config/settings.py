@@ -254,3 +254,10 @@ if SERVICEDESK_SLA_SOON_HOURS < 0:
     raise ValueError(
         f"SERVICEDESK_SLA_SOON_HOURS must be 0 or more, got {SERVICEDESK_SLA_SOON_HOURS}"
     )
+
+# Inbound mail (docs/admin-guide.md, Mailboxes): the largest message accepted by any transport,
+# the shared secret of the HTTP endpoint (empty: the endpoint is off), and how long after a
+# ticket closed a reply is only noted on it (0: every reply to a closed ticket opens a new one).
+SERVICEDESK_EMAIL_MAX_BYTES = env_int("SERVICEDESK_EMAIL_MAX_BYTES", 25 * 1024 * 1024)
+SERVICEDESK_EMAIL_INBOUND_SECRET = env_str("SERVICEDESK_EMAIL_INBOUND_SECRET", "")
+SERVICEDESK_EMAIL_CLOSED_GRACE = env_str("SERVICEDESK_EMAIL_CLOSED_GRACE", "0")

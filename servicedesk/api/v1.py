@@ -1,5 +1,6 @@
 """Routes of API version 1."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from servicedesk.api.views.activity import (
@@ -13,6 +14,7 @@ from servicedesk.api.views.activity import (
 from servicedesk.api.views.common import NUMBER_PATTERN
 from servicedesk.api.views.dashboard import DashboardViewSet
 from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserViewSet
+from servicedesk.api.views.email import InboundMailView, InboundMessageViewSet
 from servicedesk.api.views.sla import CalendarViewSet, PolicyViewSet
 from servicedesk.api.views.tickets import TicketViewSet
 
@@ -30,7 +32,11 @@ router.register("users", UserViewSet, basename="user")
 router.register("groups", GroupViewSet, basename="group")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("dashboard", DashboardViewSet, basename="dashboard")
+router.register("email/messages", InboundMessageViewSet, basename="email-message")
 router.register("sla/calendars", CalendarViewSet, basename="sla-calendar")
 router.register("sla/policies", PolicyViewSet, basename="sla-policy")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("email/inbound/", InboundMailView.as_view(), name="email-inbound"),
+    *router.urls,
+]

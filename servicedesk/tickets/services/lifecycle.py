@@ -289,6 +289,18 @@ def ticket_system_update(*, ticket: Ticket, changes: dict[str, Any], message: st
     )
 
 
-def ticket_system_note(*, ticket: Ticket, kind: str, message: str) -> None:
-    """Record on the timeline something the desk noticed (an SLA warning, say)."""
-    event_append(ticket=ticket, kind=kind, actor=None, channel=Channel.SYSTEM, message=message)
+def ticket_system_note(
+    *, ticket: Ticket, kind: str, message: str, is_internal: bool = False
+) -> None:
+    """Record on the timeline something the desk noticed (an SLA warning, an automatic reply).
+
+    ``is_internal`` keeps it to agents, as an internal note is.
+    """
+    event_append(
+        ticket=ticket,
+        kind=kind,
+        actor=None,
+        channel=Channel.SYSTEM,
+        message=message,
+        is_internal=is_internal,
+    )

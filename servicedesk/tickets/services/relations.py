@@ -23,9 +23,11 @@ def _check_watch_change(by: User, user: User) -> None:
 
 @transaction.atomic
 def link_add(
-    *, source: Ticket, target: Ticket, kind: str, by: User, channel: str = Channel.DESK
+    *, source: Ticket, target: Ticket, kind: str, by: User | None, channel: str = Channel.DESK
 ) -> TicketLink:
-    _require_agent(by, "link tickets")
+    """Link two tickets. ``by=None`` is the desk itself (a mail following up a closed ticket)."""
+    if by is not None:
+        _require_agent(by, "link tickets")
     if kind not in LinkKind.values:
         raise ValidationFailed(
             f"{kind!r} is not a link kind.",
