@@ -8,3 +8,8 @@ class NotificationKind(models.TextChoices):
     REPLY = "reply", "Public reply from an agent (to the requester and watchers)"
     RESOLVED = "resolved", "Ticket resolved (to the requester, with accept and reject links)"
     CLOSED = "closed", "Ticket closed (to the requester)"
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", "received"
+    OUTBOUND = "out", "sent"

@@ -1,8 +1,9 @@
-"""The mail templates admins edit: one per kind of notification."""
+"""The mail templates admins edit, and the Message-IDs that thread a ticket's mail."""
 
 from django.db import models
 
-from servicedesk.notifications.choices import NotificationKind
+from servicedesk.notifications.choices import Direction, NotificationKind
+from servicedesk.tickets.models import Ticket
 
 
 class NotificationTemplate(models.Model):
@@ -26,3 +27,25 @@ class NotificationTemplate(models.Model):
 
     def __str__(self) -> str:
         return NotificationKind(self.kind).label
+
+
+class MailReference(models.Model):
+    """A Message-ID the desk received or sent for a ticket: what replies are threaded by.
+
+    Outbound mail records its own; the email channel records what it receives. The same id
+    can belong to two tickets: one mail delivered to two mailboxes that feed two groups opens a
+    ticket in each. Ids are kept without their angle brackets.
+    """
+
+    message_id = models.CharField(max_length=998, db_index=True)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="mail_references")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message_id", "ticket"], name="mail_reference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"<{self.message_id}> {self.get_direction_display()} for {self.ticket_id}"

@@ -1,12 +1,12 @@
 """Reads of the notifications app: who hears about a ticket, and what its mail threads on."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from servicedesk.accounts.models import User
-from servicedesk.channels.email.models import MailReference
 from servicedesk.core import clock
 from servicedesk.core.models import OutboxMessage
-from servicedesk.notifications.models import NotificationTemplate
+from servicedesk.notifications.models import MailReference, NotificationTemplate
 from servicedesk.tickets.models import Ticket
 
 REFERENCES_MAX = 20  # the first message and the newest ones: enough for every mail client
@@ -31,6 +31,23 @@ def thread_ids(ticket: Ticket) -> list[str]:
     if len(ids) > REFERENCES_MAX:
         ids = ids[:1] + ids[-(REFERENCES_MAX - 1) :]
     return ids
+
+
+def ticket_for_message_ids(message_ids: Iterable[str]) -> Ticket | None:
+    """The ticket that a message with these In-Reply-To / References ids answers, if any.
+
+    The newest reference wins when the ids name several tickets.
+    """
+    ids = [message_id for message_id in message_ids if message_id]
+    if not ids:
+        return None
+    reference = (
+        MailReference.objects.filter(message_id__in=ids)
+        .select_related("ticket")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return reference.ticket if reference else None
 
 
 def watchers_of(ticket: Ticket) -> list[User]:

@@ -22,11 +22,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from servicedesk.accounts.models import User
-from servicedesk.channels.email.models import Direction
-from servicedesk.channels.email.services import mail_reference_record
+from servicedesk.core import clock
 from servicedesk.core.models import OutboxMessage
 from servicedesk.core.outbox import AUTO_GENERATED, AUTO_REPLIED, new_message_id, outbox_queue
-from servicedesk.notifications.choices import NotificationKind
+from servicedesk.notifications.choices import Direction, NotificationKind
+from servicedesk.notifications.models import MailReference
 from servicedesk.notifications.rendering import render_notification
 from servicedesk.notifications.selectors import (
     acknowledgements_sent,
@@ -121,6 +121,16 @@ def _queue(
             )
             queued.append(message)
     return queued
+
+
+def mail_reference_record(*, ticket: Ticket, message_id: str, direction: str) -> None:
+    """Remember that ``message_id`` was received or sent for ``ticket`` (idempotent)."""
+    if message_id:
+        # One INSERT ... ON CONFLICT DO NOTHING: the pair may be known already.
+        reference = MailReference(
+            message_id=message_id[:998], ticket=ticket, direction=direction, created_at=clock.now()
+        )
+        MailReference.objects.bulk_create([reference], ignore_conflicts=True)
 
 
 def ticket_acknowledge(*, ticket: Ticket, acknowledge: bool = True) -> OutboxMessage | None:

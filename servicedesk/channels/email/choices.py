@@ -3,11 +3,6 @@
 from django.db import models
 
 
-class Direction(models.TextChoices):
-    INBOUND = "in", "received"
-    OUTBOUND = "out", "sent"
-
-
 class ImapSecurity(models.TextChoices):
     IMAPS = "imaps", "IMAPS (TLS from the start, port 993)"
     STARTTLS = "starttls", "STARTTLS (plain connection upgraded to TLS, port 143)"

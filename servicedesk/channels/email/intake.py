@@ -22,12 +22,12 @@ from servicedesk.channels.email.contacts import contact_create
 from servicedesk.channels.email.models import InboundMessage, Mailbox
 from servicedesk.channels.email.parsing import ParsedAttachment, ParsedMessage
 from servicedesk.channels.email.selectors import (
-    ticket_for_message_ids,
     ticket_for_subject,
     user_for_address,
     users_for_addresses,
 )
 from servicedesk.core import clock
+from servicedesk.notifications.selectors import ticket_for_message_ids
 from servicedesk.sla.durations import parse_duration
 from servicedesk.tickets.choices import Channel, EventKind, LinkKind, State
 from servicedesk.tickets.models import Comment, Ticket

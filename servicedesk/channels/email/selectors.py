@@ -8,30 +8,13 @@ from django.db.models import QuerySet
 
 from servicedesk.accounts.models import User
 from servicedesk.channels.email.choices import InboundState
-from servicedesk.channels.email.models import InboundMessage, Mailbox, MailReference
+from servicedesk.channels.email.models import InboundMessage, Mailbox
 from servicedesk.tickets.choices import NUMBER_DIGITS, NUMBER_PREFIX
 from servicedesk.tickets.models import Ticket
 
 # The tag the desk puts in the subjects it sends: [INC0001234], [REQ0000042], ...
 _PREFIXES = "|".join(NUMBER_PREFIX.values())
 _TAG = re.compile(rf"\[\s*((?:{_PREFIXES})\d{{{NUMBER_DIGITS}}})\s*\]", re.IGNORECASE)
-
-
-def ticket_for_message_ids(message_ids: Iterable[str]) -> Ticket | None:
-    """The ticket that a message with these In-Reply-To / References ids answers, if any.
-
-    The newest reference wins when the ids name several tickets.
-    """
-    ids = [message_id for message_id in message_ids if message_id]
-    if not ids:
-        return None
-    reference = (
-        MailReference.objects.filter(message_id__in=ids)
-        .select_related("ticket")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return reference.ticket if reference else None
 
 
 def ticket_for_subject(subject: str) -> Ticket | None:

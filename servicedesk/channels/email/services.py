@@ -12,13 +12,14 @@ from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F
 
-from servicedesk.channels.email.choices import Direction, InboundState
+from servicedesk.channels.email.choices import InboundState, Outcome
 from servicedesk.channels.email.intake import Unusable, automatic_kind, clean_text, deliver
-from servicedesk.channels.email.models import InboundMessage, Mailbox, MailReference
+from servicedesk.channels.email.models import InboundMessage, Mailbox
 from servicedesk.channels.email.parsing import ParsedMessage, parse_message
 from servicedesk.core import clock
 from servicedesk.core.errors import ServiceError, ValidationFailed
-from servicedesk.tickets.models import Ticket
+from servicedesk.notifications.choices import Direction
+from servicedesk.notifications.services import mail_reference_record, ticket_acknowledge
 
 logger = logging.getLogger(__name__)
 
@@ -27,16 +28,6 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # Errors of the database itself: the message stays stored and is tried again later.
 TRANSIENT = (OperationalError, InterfaceError)
-
-
-def mail_reference_record(*, ticket: Ticket, message_id: str, direction: str) -> None:
-    """Remember that ``message_id`` was received or sent for ``ticket`` (idempotent)."""
-    if message_id:
-        # One INSERT ... ON CONFLICT DO NOTHING: the pair may be known already.
-        reference = MailReference(
-            message_id=message_id[:998], ticket=ticket, direction=direction, created_at=clock.now()
-        )
-        MailReference.objects.bulk_create([reference], ignore_conflicts=True)
 
 
 def inbound_message_store(
@@ -162,6 +153,10 @@ def _process(message: InboundMessage, parsed: ParsedMessage) -> InboundMessage:
             mail_reference_record(
                 ticket=delivery.ticket, message_id=parsed.message_id, direction=Direction.INBOUND
             )
+        if delivery.outcome in (Outcome.TICKET_CREATED, Outcome.FOLLOW_UP):
+            # After the reference: the acknowledgement answers the sender's Message-ID. Mail
+            # that no person wrote is never answered (notifications.services).
+            ticket_acknowledge(ticket=delivery.ticket, acknowledge=not automatic)
         return _finish(
             message,
             dedup_key=key,
@@ -207,5 +202,4 @@ __all__ = [
     "inbound_message_retake",
     "inbound_message_requeue",
     "inbound_message_store",
-    "mail_reference_record",
 ]

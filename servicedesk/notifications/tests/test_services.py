@@ -6,13 +6,11 @@ import pytest
 import time_machine
 
 from servicedesk.accounts.tests.factories import UserFactory
-from servicedesk.channels.email.models import MailReference
-from servicedesk.channels.email.selectors import ticket_for_message_ids
-from servicedesk.channels.email.services import mail_reference_record
 from servicedesk.core.models import OutboxMessage
 from servicedesk.core.outbox import outbox_deliver
-from servicedesk.notifications.models import NotificationTemplate
-from servicedesk.notifications.services import ticket_acknowledge
+from servicedesk.notifications.models import MailReference, NotificationTemplate
+from servicedesk.notifications.selectors import ticket_for_message_ids
+from servicedesk.notifications.services import mail_reference_record, ticket_acknowledge
 from servicedesk.tickets.choices import Channel, State
 from servicedesk.tickets.services import (
     comment_add,

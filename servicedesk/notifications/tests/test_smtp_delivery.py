@@ -9,10 +9,9 @@ import pytest
 from aiosmtpd.smtp import SMTP
 from django.core.management import CommandError, call_command
 
-from servicedesk.channels.email.services import mail_reference_record
 from servicedesk.core.models import OutboxMessage
 from servicedesk.core.outbox import outbox_deliver
-from servicedesk.notifications.services import ticket_acknowledge
+from servicedesk.notifications.services import mail_reference_record, ticket_acknowledge
 from servicedesk.tickets.choices import Channel
 from servicedesk.tickets.services import comment_add
 from servicedesk.tickets.tests.factories import make_ticket

@@ -11,22 +11,24 @@ from servicedesk.accounts.models import User
 from servicedesk.channels.email import services
 from servicedesk.channels.email.choices import (
     Automatic,
-    Direction,
     InboundState,
     Outcome,
     UnknownSender,
 )
-from servicedesk.channels.email.models import InboundMessage, MailReference
+from servicedesk.channels.email.models import InboundMessage
 from servicedesk.channels.email.parsing import ParsedAttachment, ParsedMessage, parse_message
 from servicedesk.channels.email.selectors import ticket_opened_by_automatic_mail
 from servicedesk.channels.email.services import (
     inbound_message_process,
     inbound_message_requeue,
     inbound_message_store,
-    mail_reference_record,
 )
 from servicedesk.channels.email.tasks import inbound_messages_recover
 from servicedesk.channels.email.tests.mail import PDF, mail, pdf_only
+from servicedesk.core.models import OutboxMessage
+from servicedesk.notifications.choices import Direction
+from servicedesk.notifications.models import MailReference
+from servicedesk.notifications.services import mail_reference_record
 from servicedesk.sla.models import CloseTimer
 from servicedesk.tickets.choices import Channel, LinkKind, State
 from servicedesk.tickets.models import Comment, Ticket, TicketLink, Watch
@@ -52,8 +54,9 @@ def test_a_first_mail_opens_a_ticket_in_the_mailbox_group(deliver, requester_ann
     assert ticket.requester == requester_ann
     assert ticket.assignment_group == service_desk
     assert message.dedup_key == "mid:a1@client.example.org"
-    assert list(MailReference.objects.values_list("message_id", "direction", "ticket")) == [
-        ("a1@client.example.org", Direction.INBOUND, ticket.pk)
+    received = MailReference.objects.filter(direction=Direction.INBOUND)
+    assert list(received.values_list("message_id", "ticket")) == [
+        ("a1@client.example.org", ticket.pk)
     ]
     assert not message.is_automatic
     assert not ticket_opened_by_automatic_mail(ticket)
@@ -514,3 +517,38 @@ def test_the_note_of_an_automatic_reply_is_for_agents_only(
     client.force_login(requester_ann)
     hidden = [e["message"] for e in client.get(url).json()["results"]]
     assert not any("Away." in m for m in hidden)
+
+
+def test_a_mailed_in_ticket_is_acknowledged_in_its_thread(deliver, requester_ann):
+    ticket = deliver(mail(message_id="a1@client")).ticket
+    (ack,) = OutboxMessage.objects.all()
+    assert ack.to == "ann@example.org"
+    assert ticket.number in ack.subject
+    assert ack.headers["In-Reply-To"] == "<a1@client>"
+    assert ack.headers["Auto-Submitted"] == "auto-replied"
+    # Our acknowledgement is the thread's second message: a reply to it lands on the ticket.
+    assert list(ticket.mail_references.order_by("pk").values_list("message_id", "direction")) == [
+        ("a1@client", Direction.INBOUND),
+        (ack.message_id, Direction.OUTBOUND),
+    ]
+    reply = deliver(mail(subject="Re: thanks", message_id="r1@c", in_reply_to=ack.message_id))
+    assert (reply.outcome, reply.ticket_id) == (Outcome.REPLY_ADDED, ticket.pk)
+    assert OutboxMessage.objects.count() == 1  # a requester's reply is not acknowledged
+
+
+def test_mail_no_person_wrote_is_never_acknowledged(deliver, requester_ann, helpdesk_mailbox):
+    helpdesk_mailbox.auto_replies_create_tickets = True
+    helpdesk_mailbox.save()
+    for n, headers in enumerate(AUTOMATIC.values()):
+        message = deliver(mail(headers=headers, subject="Disk full", message_id=f"robot{n}@c"))
+        assert message.outcome == Outcome.TICKET_CREATED
+    assert Ticket.objects.count() == len(AUTOMATIC)
+    assert not OutboxMessage.objects.exists()
+
+
+def test_five_mails_in_ten_minutes_get_three_acknowledgements(deliver, requester_ann, _frozen):
+    for n in range(5):
+        deliver(mail(subject=f"Problem {n}", message_id=f"p{n}@c"))
+        _frozen.shift(120)
+    assert Ticket.objects.count() == 5
+    assert OutboxMessage.objects.filter(to="ann@example.org").count() == 3
