@@ -130,3 +130,45 @@ def test_a_paused_clock_is_not_swept(ticket, agent_l1_lee, time_machine, sweep_a
     time_machine.move_to(at(0.5), tick=False)
     ticket_update(ticket=ticket, by=agent_l1_lee, changes={"state": State.AWAITING_USER})
     assert sweep_at(30).milestones == 0
+
+
+def test_a_clock_stopped_after_its_target_ran_out_unseen_is_breached_and_acted_on_once(
+    ticket, network_team, agent_l1_lee, time_machine, sweep_at
+):
+    from servicedesk.tickets.services import comment_add
+
+    # The response target (1h) ran out at 10:00 local; no sweep ran until the reply at 11:30.
+    time_machine.move_to(at(2.5), tick=False)
+    comment_add(ticket=ticket, by=agent_l1_lee, body="Sorry for the wait.", is_public=True)
+    response = Clock.objects.get(ticket=ticket, metric=Metric.RESPONSE)
+    assert (response.status, response.breached_at, response.reached) == (
+        ClockStatus.BREACHED, at(1), 100,
+    )  # fmt: skip
+    # Only the breach: the warnings it passed unseen are not recorded after the fact.
+    assert milestones(ticket) == [(Metric.RESPONSE, 100)]
+    breaches = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.SLA_BREACHED)
+    assert [e.message for e in breaches] == ["First response target of 1h breached."]
+    ticket.refresh_from_db()
+    assert (ticket.assignment_group, ticket.priority) == (network_team, 2)
+    # The sweep that comes later finds the breach recorded; the resolution clock's own
+    # warning (75% of the 4h target priority 2 now has) is all it adds.
+    report = sweep_at(3.1)
+    assert milestones(ticket) == [(Metric.RESOLUTION, 75), (Metric.RESPONSE, 100)]
+    assert report.milestones == 1
+    assert TicketEvent.objects.filter(ticket=ticket, kind=EventKind.SLA_BREACHED).count() == 1
+    escalations = TicketEvent.objects.filter(ticket=ticket, message__contains="escalated to")
+    assert escalations.count() == 1
+
+
+def test_a_clock_paused_after_its_target_ran_out_unseen_is_breached_too(
+    ticket, agent_l1_lee, time_machine
+):
+    from servicedesk.tickets.choices import State
+    from servicedesk.tickets.services import ticket_update
+
+    time_machine.move_to(at(2 + 24), tick=False)  # Tuesday 11:00 local: 10h used of 8h
+    ticket_update(ticket=ticket, by=agent_l1_lee, changes={"state": State.AWAITING_USER})
+    resolution = Clock.objects.get(ticket=ticket, metric=Metric.RESOLUTION)
+    assert resolution.status == ClockStatus.PAUSED
+    assert resolution.breached_at == at(8)  # Monday 17:00 local
+    assert (Metric.RESOLUTION, 100) in milestones(ticket)
