@@ -143,6 +143,13 @@ _CALENDARS: dict[tuple, Calendar] = {}
 TIER_RANK = {tier: rank for rank, tier in enumerate(Tier.values, start=1)}
 
 
+def forget_calendar(pk: int) -> None:
+    """Drop this process's kept arithmetic of one calendar (an edit saved at the same instant
+    as the last one would otherwise find the old one under the same update time)."""
+    for key in [key for key in _CALENDARS if key[0] == pk]:
+        del _CALENDARS[key]
+
+
 def always_open_calendar() -> Calendar:
     """What the clocks run on when no calendar is configured at all: every hour counts."""
     return calendar_from_dict({"timezone": settings.TIME_ZONE, "preset": "24x7"})
