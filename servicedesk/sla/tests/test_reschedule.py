@@ -13,7 +13,7 @@ from django.urls import reverse
 from servicedesk.sla.choices import ClockStatus, Metric
 from servicedesk.sla.models import Clock, SLATarget
 from servicedesk.sla.reschedule import ClockReschedule
-from servicedesk.sla.tests.factories import OFFICE_HOURS, berlin_office, policy_with
+from servicedesk.sla.tests.factories import berlin_office, policy_with
 from servicedesk.sla.tests.test_admin import policy_form
 from servicedesk.tickets.services import comment_add
 from servicedesk.tickets.tests.factories import make_ticket
