@@ -56,6 +56,13 @@ class BusinessCalendarForm(forms.ModelForm):
     def clean_holidays(self):
         return self.cleaned_data["holidays"] or []
 
+    def _post_clean(self):
+        # Unreadable JSON leaves the model with its empty default, which the calendar's own
+        # checks would then call "no working time": one message, the true one, is enough.
+        if self.has_error("hours") or self.has_error("holidays"):
+            return
+        super()._post_clean()
+
 
 class ReschedulesClocks:
     """An edit saved in the admin moves the running clocks it governs (sla.reschedule): the
