@@ -164,6 +164,11 @@ def _measure() -> None:
     _calendar_edit()
 
 
+def _edit_only() -> None:
+    _setup_django()
+    _calendar_edit()
+
+
 def _calendar_edit() -> None:
     from datetime import timedelta
 
@@ -192,10 +197,14 @@ def _calendar_edit() -> None:
 
 def main() -> int:
     if "--inside" in sys.argv:
-        {"prepare": _prepare, "measure": _measure}[sys.argv[-1]]()
+        inside = {"prepare": _prepare, "measure": _measure, "edit": _edit_only}
+        inside[sys.argv[-1]]()
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument(
+        "--only-edit", action="store_true", help="time the calendar edit alone (step 3)"
+    )
     parser.add_argument("--work-dir", type=Path, default=ROOT / "var" / "bench" / "sla-sweep")
     args = parser.parse_args()
     made = args.work_dir / f"sqlite-{args.size}"
@@ -204,7 +213,8 @@ def main() -> int:
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(made, copy)
     env = {**os.environ, "SERVICEDESK_DATA_DIR": str(copy), "DATABASE_URL": "", "REDIS_URL": ""}
-    subprocess.run([sys.executable, __file__, "--inside", "measure"], env=env, check=True)
+    step = "edit" if args.only_edit else "measure"
+    subprocess.run([sys.executable, __file__, "--inside", step], env=env, check=True)
     shutil.rmtree(copy, ignore_errors=True)
     return 0
 
