@@ -6,7 +6,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from servicedesk.core.errors import ServiceError
+from servicedesk.core.errors import NOT_FOUND_MESSAGE, ServiceError
 
 
 def error_response(
@@ -38,7 +38,7 @@ def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         return error_response(exc.status, exc.code, exc.message, exc.fields)
     if isinstance(exc, Http404):
-        return error_response(404, "not_found", "Not found.")
+        return error_response(404, "not_found", NOT_FOUND_MESSAGE)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)

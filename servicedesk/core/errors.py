@@ -1,5 +1,9 @@
 """Domain errors raised by services; the API and the views turn them into clear 4xx answers."""
 
+# What a 404 says when nothing more specific can be said: the same for a URL no route matches
+# and for a record that does not exist or is not visible, so the two cannot be told apart.
+NOT_FOUND_MESSAGE = "There is nothing here that you can see."
+
 
 class ServiceError(Exception):
     """A request the domain refuses. ``code`` is stable for clients; ``fields`` names bad inputs."""

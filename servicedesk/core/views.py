@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 
+from servicedesk.core.errors import NOT_FOUND_MESSAGE
 from servicedesk.core.middleware import refuse
 
 
@@ -55,7 +56,7 @@ def forbidden(request, exception=None):
 
 
 def not_found(request, exception=None):
-    return refuse(request, 404, "not_found", "There is nothing here that you can see.")
+    return refuse(request, 404, "not_found", NOT_FOUND_MESSAGE)
 
 
 def server_error(request):

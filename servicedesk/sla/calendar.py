@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import holidays
 
@@ -138,7 +138,8 @@ def _tidy(hours: Hours, *, where: str) -> Hours:
 # --- the JSON shape ---------------------------------------------------------------------------
 
 _KEYS = ("timezone", "hours", "preset", "holidays", "country_holidays")
-_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+# Two ASCII digits each: "9:00" and full-width "０９:００" are refused, not read as 09:00.
+_TIME = re.compile(r"([0-9]{2}):([0-9]{2})")
 
 
 def calendar_from_dict(data: object) -> Calendar:
@@ -164,9 +165,22 @@ def calendar_from_dict(data: object) -> Calendar:
     )
 
 
+# Files in the zone database that are not zones of the IANA list: the machine's own zone (a
+# calendar must not change with the server it runs on) and the rules template.
+_NOT_ZONES = frozenset({"localtime", "posixrules"})
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones()) - _NOT_ZONES
+
+
 def _zone(name: object) -> ZoneInfo:
     if not isinstance(name, str) or not name:
         raise CalendarError('the calendar needs a "timezone", an IANA name such as Europe/Berlin')
+    if name not in _zone_names():
+        # ZoneInfo would also open "localtime", "posix/Europe/Berlin" and the like.
+        raise CalendarError(f"unknown time zone {name!r} (an IANA name such as Europe/Berlin)")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -237,7 +251,7 @@ def _holidays(value: object) -> dict[date, Hours]:
 
 
 def _date(text: object) -> date:
-    if isinstance(text, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if isinstance(text, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         try:
             return date.fromisoformat(text)
         except ValueError:

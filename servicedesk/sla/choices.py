@@ -7,7 +7,14 @@ from servicedesk.tickets.choices import State
 
 class Metric(models.TextChoices):
     RESPONSE = "response", "First response"
+    # After each requester reply once the first response is given: until the next agent reply.
+    NEXT_RESPONSE = "next_response", "Next response"
     RESOLUTION = "resolution", "Resolution"
+
+
+# Metrics that stop for good at an agent's reply: the next requester reply opens a new cycle of
+# a next-response clock; a first-response clock never runs again.
+ANSWERED_BY_REPLY = frozenset({Metric.RESPONSE, Metric.NEXT_RESPONSE})
 
 
 class ClockStatus(models.TextChoices):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from servicedesk.core import clock
 from servicedesk.core.errors import ServiceError, ValidationFailed
 from servicedesk.sla.models import (
     BusinessCalendar,
@@ -16,6 +17,7 @@ from servicedesk.sla.models import (
     OrganisationCalendar,
     SLAPolicy,
 )
+from servicedesk.sla.reschedule import ClockReschedule
 
 
 class CalendarInUse(ServiceError):
@@ -42,11 +44,18 @@ def calendar_create(*, values: dict) -> BusinessCalendar:
     return _save(BusinessCalendar(**values))
 
 
+@transaction.atomic
 def calendar_update(*, calendar: BusinessCalendar, changes: dict) -> BusinessCalendar:
-    """``changes`` applied to ``calendar``; the whole calendar must still be usable."""
+    """``changes`` applied to ``calendar``; the whole calendar must still be usable. The
+    running clocks it governs move with it (sla.reschedule)."""
     for name, value in changes.items():
         setattr(calendar, name, value)
-    return _save(calendar)
+    _check(calendar)
+    reschedule = ClockReschedule(calendar=calendar.pk, now=clock.now())
+    reschedule.begin()
+    _write(calendar)
+    reschedule.finish()
+    return calendar
 
 
 def calendar_delete(*, calendar: BusinessCalendar) -> None:
@@ -80,6 +89,11 @@ def _users_of(calendar: BusinessCalendar) -> list[str]:
 
 
 def _save(calendar: BusinessCalendar) -> BusinessCalendar:
+    _check(calendar)
+    return _write(calendar)
+
+
+def _check(calendar: BusinessCalendar) -> None:
     try:
         calendar.full_clean()
     except ValidationError as error:
@@ -89,6 +103,9 @@ def _save(calendar: BusinessCalendar) -> BusinessCalendar:
         }
         first, messages = next(iter(fields.items()))
         raise ValidationFailed(f"{first}: {messages[0]}", fields=fields) from None
+
+
+def _write(calendar: BusinessCalendar) -> BusinessCalendar:
     try:
         with transaction.atomic():
             calendar.save()

@@ -7,9 +7,13 @@ the two differ by a factor of three. A target is written in hours (``24h`` or ``
 import re
 from datetime import timedelta
 
-_SHORT = re.compile(r"(?:(\d{1,9})h)?\s*(?:(\d{1,9})m)?\s*(?:(\d{1,9})s)?", re.IGNORECASE)
-_ISO = re.compile(r"PT(?=\d)(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9})S)?", re.IGNORECASE)
-_DAYS = re.compile(r"\d\s*d|^P[^T]*\d[YMWD]", re.IGNORECASE)
+_SHORT = re.compile(
+    r"(?:(\d{1,9})h)?\s*(?:(\d{1,9})m)?\s*(?:(\d{1,9})s)?", re.IGNORECASE | re.ASCII
+)
+_ISO = re.compile(
+    r"PT(?=\d)(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9})S)?", re.IGNORECASE | re.ASCII
+)
+_DAYS = re.compile(r"\d\s*d|^P[^T]*\d[YMWD]", re.IGNORECASE | re.ASCII)
 _FORMS = "use hours, minutes and seconds: 8h30m, 45m, 90s or PT8H30M"
 
 

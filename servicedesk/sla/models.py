@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.deconstruct import deconstructible
 
+from servicedesk.accounts.choices import Tier
 from servicedesk.accounts.models import Organisation, SupportGroup
 from servicedesk.sla.calendar import Calendar, CalendarError, calendar_from_dict
 from servicedesk.sla.choices import (
@@ -139,6 +140,14 @@ def _sentence(error: CalendarError) -> str:
 
 
 _CALENDARS: dict[tuple, Calendar] = {}
+TIER_RANK = {tier: rank for rank, tier in enumerate(Tier.values, start=1)}
+
+
+def forget_calendar(pk: int) -> None:
+    """Drop this process's kept arithmetic of one calendar (an edit saved at the same instant
+    as the last one would otherwise find the old one under the same update time)."""
+    for key in [key for key in _CALENDARS if key[0] == pk]:
+        del _CALENDARS[key]
 
 
 def always_open_calendar() -> Calendar:
@@ -357,6 +366,9 @@ class Clock(models.Model):
     )
     target = models.DurationField()
     status = models.CharField(max_length=16, choices=ClockStatus.choices)
+    # A next-response clock starts again after each requester reply: the cycle counts them (1
+    # for every other clock). Its finished cycles are kept as ClockCycle rows.
+    cycle = models.PositiveIntegerField(default=1)
     started_at = models.DateTimeField()
     banked = models.DurationField(default=timedelta(0), help_text="Business time used before.")
     running_since = models.DateTimeField(null=True, blank=True)
@@ -394,21 +406,80 @@ class Clock(models.Model):
 
 
 class Milestone(models.Model):
-    """A warning or breach a clock reached: recorded once, whatever runs the sweeper."""
+    """A warning or breach a clock reached: recorded once per cycle, whatever runs the sweeper."""
 
     clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="milestones")
+    cycle = models.PositiveIntegerField(default=1)
     threshold = models.PositiveSmallIntegerField()
     reached_at = models.DateTimeField(help_text="When the share of the target was used up.")
     recorded_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["clock", "threshold"]
+        ordering = ["clock", "cycle", "threshold"]
         constraints = [
-            models.UniqueConstraint(fields=["clock", "threshold"], name="milestone_once")
+            models.UniqueConstraint(
+                fields=["clock", "cycle", "threshold"], name="milestone_once_per_cycle"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.clock} {self.threshold}%"
+        return f"{self.clock} #{self.cycle} {self.threshold}%"
+
+
+class ClockCycle(models.Model):
+    """One finished cycle of a next-response clock: from a requester reply to the agent's
+    answer (or the resolution), met or breached, for the reports to count."""
+
+    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="cycles")
+    cycle = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=ClockStatus.choices)
+    target = models.DurationField()
+    used = models.DurationField(help_text="Business time from the reply to the answer.")
+    started_at = models.DateTimeField()
+    stopped_at = models.DateTimeField()
+    breached_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["clock", "cycle"]
+        constraints = [models.UniqueConstraint(fields=["clock", "cycle"], name="cycle_once")]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id} #{self.cycle} {self.status}"
+
+
+class EscalationTarget(models.Model):
+    """Where "escalate to the next tier" sends a group's tickets: L1 -> an L2 group, L2 -> an
+    L3 group. Without one the action falls back to the category's group of that tier, then to
+    the only active group of that tier."""
+
+    group = models.OneToOneField(
+        SupportGroup, on_delete=models.CASCADE, related_name="+", help_text="Escalating from."
+    )
+    escalate_to = models.ForeignKey(
+        SupportGroup, on_delete=models.CASCADE, related_name="+", help_text="Escalating to."
+    )
+
+    class Meta:
+        ordering = ["group__tier", "group__name"]
+
+    def __str__(self) -> str:
+        return f"{self.group} -> {self.escalate_to}"
+
+    def clean(self) -> None:
+        if self.group_id is None or self.escalate_to_id is None:
+            return
+        group, target = self.group, self.escalate_to
+        if group.pk == target.pk:
+            raise ValidationError({"escalate_to": "A group cannot escalate to itself."})
+        if TIER_RANK.get(target.tier, 0) <= TIER_RANK.get(group.tier, 0):
+            raise ValidationError(
+                {
+                    "escalate_to": f"{target} is {target.get_tier_display()}; a group of "
+                    f"{group.get_tier_display()} escalates to a higher tier."
+                }
+            )
+        if not target.is_active:
+            raise ValidationError({"escalate_to": f"{target} is not active."})
 
 
 class CloseTimer(models.Model):

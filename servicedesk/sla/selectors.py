@@ -8,7 +8,7 @@ the requester was promised; an internal (OLA) clock is a group's own business.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import DateTimeField, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateTimeField, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from servicedesk.sla.calendar import Calendar
@@ -16,6 +16,7 @@ from servicedesk.sla.choices import BREACH, LEVEL_BADGE, ClockStatus, Level, Met
 from servicedesk.sla.models import (
     BusinessCalendar,
     Clock,
+    ClockCycle,
     OrganisationCalendar,
     SLAPolicy,
     always_open_calendar,
@@ -54,6 +55,11 @@ class ClockView:
     breached_at: datetime | None
     stopped_at: datetime | None
     level: str
+    # A next-response clock: the cycle shown (one per requester reply), and how the finished
+    # ones ended. Every other clock has one cycle and counts nothing here.
+    cycle: int = 1
+    cycles_met: int = 0
+    cycles_breached: int = 0
 
     @property
     def remaining(self) -> timedelta:
@@ -117,16 +123,26 @@ def clock_level(clock: Clock, spent: timedelta, warnings: list[int]) -> str:
 
 
 def ticket_clocks(*, ticket: Ticket, now: datetime) -> list[ClockView]:
-    """The ticket's customer-facing clocks at ``now``, first response before resolution.
+    """The ticket's customer-facing clocks at ``now``: first response, next response, resolution.
 
-    One query for the clocks with their policies and calendars, and one more only when a
-    policy names no calendar (the organisation's and the default one, read together); the
-    calendars' arithmetic is kept per process (``BusinessCalendar.calendar``).
+    One query for the clocks with their policies and calendars, one more only when a policy
+    names no calendar (the organisation's and the default one, read together), and one for
+    the finished cycles only when there is a next-response clock; the calendars' arithmetic is
+    kept per process (``BusinessCalendar.calendar``).
     """
     clocks = sorted(
         Clock.objects.filter(ticket_id=ticket.pk, group=None).select_related("policy__calendar"),
         key=lambda c: _METRIC_ORDER.get(c.metric, len(_METRIC_ORDER)),
     )
+    outcomes: dict[tuple[int, str], int] = {}
+    replies = [c.pk for c in clocks if c.metric == Metric.NEXT_RESPONSE]
+    if replies:
+        counted = (
+            ClockCycle.objects.filter(clock_id__in=replies)
+            .values("clock_id", "status")
+            .annotate(n=Count("id"))
+        )
+        outcomes = {(row["clock_id"], row["status"]): row["n"] for row in counted}
     fallback: Calendar | None = None
     views = []
     for clock in clocks:
@@ -147,6 +163,9 @@ def ticket_clocks(*, ticket: Ticket, now: datetime) -> list[ClockView]:
                 breached_at=clock.breached_at,
                 stopped_at=clock.stopped_at,
                 level=clock_level(clock, spent, clock.policy.warnings or []),
+                cycle=clock.cycle,
+                cycles_met=outcomes.get((clock.pk, ClockStatus.MET), 0),
+                cycles_breached=outcomes.get((clock.pk, ClockStatus.BREACHED), 0),
             )
         )
     return views

@@ -8,11 +8,12 @@ running it twice for the same ticket and instant changes nothing the second time
 
 from datetime import datetime, timedelta
 
+from servicedesk.sla.actions import milestone_act, milestone_record
 from servicedesk.sla.autoclose import close_timer_sync
 from servicedesk.sla.calendar import Calendar
-from servicedesk.sla.choices import BREACH, ClockStatus, Metric
+from servicedesk.sla.choices import ANSWERED_BY_REPLY, BREACH, STOPPED, ClockStatus, Metric
 from servicedesk.sla.clock import due_at, elapsed
-from servicedesk.sla.models import Clock
+from servicedesk.sla.models import Clock, ClockCycle
 from servicedesk.sla.policies import (
     Rules,
     active_rules,
@@ -28,21 +29,28 @@ from servicedesk.tickets.models import Ticket, TicketEvent
 
 _DONE = frozenset({State.RESOLVED, State.CLOSED})
 JUST_AFTER = timedelta(microseconds=1)
+# Who wrote a public reply (clocks_sync's ``reply``): the requester's side, or an agent's answer.
+CUSTOMER, AGENT = "customer", "agent"
 
 
 def _wanted(
-    ticket: Ticket, clock: Clock, rules: Rules, now: datetime
+    ticket: Ticket, clock: Clock, rules: Rules, now: datetime, answered: datetime | None
 ) -> tuple[str, datetime | None]:
-    """The status the clock should have, and the instant it stopped if it should be stopped."""
+    """The status the clock should have, and the instant it stopped if it should be stopped.
+
+    ``answered``: an agent's public reply at that instant (it ends a next-response cycle).
+    """
     if clock.group_id is not None and clock.group_id != ticket.assignment_group_id:
         # An internal (OLA) clock measures its group's share: it stops when the group hands on.
         return ClockStatus.MET, now
     if clock.metric == Metric.RESPONSE and ticket.first_response_at is not None:
         return ClockStatus.MET, max(ticket.first_response_at, clock.started_at)
+    if clock.metric == Metric.NEXT_RESPONSE and answered is not None:
+        return ClockStatus.MET, max(answered, clock.started_at)
     if ticket.state == State.CANCELLED:
         return ClockStatus.CANCELLED, ticket.closed_at or now
     if ticket.state in _DONE:
-        # A resolution is an answer too: a ticket resolved unanswered stops its response clock.
+        # A resolution is an answer too: a ticket resolved unanswered stops its response clocks.
         return ClockStatus.MET, ticket.resolved_at or ticket.closed_at or now
     if ticket.state in rules.pause_states:
         return ClockStatus.PAUSED, None
@@ -84,12 +92,22 @@ def schedule(clock: Clock, calendar: Calendar, thresholds: tuple[int, ...]) -> N
 
 
 def clocks_sync(
-    *, ticket: Ticket, now: datetime, new: bool = False, every: tuple[Rules, ...] | None = None
+    *,
+    ticket: Ticket,
+    now: datetime,
+    new: bool = False,
+    every: tuple[Rules, ...] | None = None,
+    reply: str | None = None,
 ) -> None:
     """Bring the ticket's clocks in line with the ticket as it is now: the customer-facing
     SLA's, and the internal (OLA) ones of the groups that held it.
 
-    ``new``: the ticket was created just now, so it has no clocks to read.
+    ``new``: the ticket was created just now, so it has no clocks to read. ``reply``: the change
+    is a public reply, ``CUSTOMER``'s (it opens a next-response cycle once the first response
+    is given) or ``AGENT``'s (it answers the open cycle).
+
+    A clock that stops or pauses after its target ran out, before any sweep saw it, is breached
+    when the target ran out; its breach is recorded and acted on here, once, as the sweep would.
     """
     every = active_rules() if every is None else every  # the observer has just read them
     customer = rules_for(ticket, every)
@@ -99,11 +117,14 @@ def clocks_sync(
     clocks: dict[tuple[int | None, str], Clock] = {}
     if not new:
         clocks = {(c.group_id, c.metric): c for c in Clock.objects.filter(ticket_id=ticket.pk)}
+    late: list[tuple[Clock, Rules]] = []
     group = ticket.assignment_group_id
+    answered = now if reply == AGENT else None
     for clock in clocks.values():
         if clock.group_id is not None and clock.group_id != group:  # handed on: it stops
             rules = rules_of(clock.policy_id) or policy_rules(clock.policy)
-            _step(clock, ticket, rules, clock.target, now)
+            if _step(clock, ticket, rules, clock.target, now, answered):
+                late.append((clock, rules))
     owners = [(None, customer)] + ([(group, internal)] if group is not None else [])
     for owner, matching in owners:
         for metric in Metric.values:
@@ -112,29 +133,71 @@ def clocks_sync(
             if rules is None:
                 continue  # no policy applies, and none ever did
             target = rules.target(metric, ticket.priority)
+            opening = (
+                metric == Metric.NEXT_RESPONSE
+                and reply == CUSTOMER
+                and ticket.first_response_at is not None
+                and target is not None
+                and (clock is None or clock.is_stopped)
+            )
             if clock is None:
-                if target is None:
+                if target is None or (metric == Metric.NEXT_RESPONSE and not opening):
                     continue
                 clock = Clock(
                     ticket=ticket, metric=metric, policy=rules.policy, group_id=owner,
                     target=target, status=ClockStatus.PAUSED, started_at=now,
                 )  # fmt: skip
-            _step(clock, ticket, rules, target or clock.target, now)
+            elif opening:
+                _cycle_open(clock, target, now)
+            if _step(clock, ticket, rules, target or clock.target, now, answered, opening):
+                late.append((clock, rules))
+    for clock, rules in late:
+        _late_breach(clock, ticket, rules, now)
 
 
-def _step(clock: Clock, ticket: Ticket, rules: Rules, target: timedelta, now: datetime) -> None:
+def _cycle_open(clock: Clock, target: timedelta, now: datetime) -> None:
+    """Start the next cycle of a stopped next-response clock: nothing used yet."""
+    clock.cycle += 1
+    clock.target = target
+    clock.status = ClockStatus.PAUSED  # _step sets it running unless the ticket waits
+    clock.started_at = now
+    clock.banked = timedelta(0)
+    clock.reached = 0
+    clock.running_since = clock.due_at = clock.next_check_at = None
+    clock.breached_at = clock.stopped_at = None
+
+
+def _step(
+    clock: Clock,
+    ticket: Ticket,
+    rules: Rules,
+    target: timedelta,
+    now: datetime,
+    answered: datetime | None = None,
+    opening: bool = False,
+) -> bool:
+    """Move one clock; True when it just stopped or paused past its target unseen by a sweep
+    (a breach for the caller to record once the clocks are saved)."""
     calendar = calendar_for(rules, ticket)
     before = _snapshot(clock)
-    status, stopped_at = _wanted(ticket, clock, rules, now)
-    if clock.is_stopped and (clock.metric == Metric.RESPONSE or status != ClockStatus.RUNNING):
+    status, stopped_at = _wanted(ticket, clock, rules, now, answered)
+    if opening and status in STOPPED:
+        # The requester's reply reopens a resolved ticket right after it is recorded: the
+        # cycle waits for that change (the next event) to start running.
+        status, stopped_at = ClockStatus.PAUSED, None
+    if clock.is_stopped and (clock.metric in ANSWERED_BY_REPLY or status != ClockStatus.RUNNING):
         # A stopped clock only restarts when a resolved ticket is reopened, or when the
-        # ticket comes back to the group an internal clock measures.
-        return
+        # ticket comes back to the group an internal clock measures; a next-response clock
+        # starts its next cycle at the next requester reply (_cycle_open).
+        return False
+    was_stopped = clock.is_stopped
+    late = False
     if clock.status == ClockStatus.RUNNING and status != ClockStatus.RUNNING:
         end = stopped_at or now
         if clock.breached_at is None and used(clock, calendar, end) > clock.target:
             # Stopped late, before any sweep saw it: the breach fell when the target ran out.
             clock.breached_at = threshold_instant(clock, calendar, BREACH)
+            late = clock.reached < BREACH
         clock.banked = used(clock, calendar, end)
         clock.running_since = None
     if status == ClockStatus.RUNNING and clock.status != ClockStatus.RUNNING:
@@ -150,6 +213,27 @@ def _step(clock: Clock, ticket: Ticket, rules: Rules, target: timedelta, now: da
     schedule(clock, calendar, rules.thresholds)
     if clock._state.adding or _snapshot(clock) != before:
         clock.save()
+    if clock.metric == Metric.NEXT_RESPONSE and clock.is_stopped and not was_stopped:
+        ClockCycle.objects.create(
+            clock=clock, cycle=clock.cycle, status=clock.status, target=clock.target,
+            used=clock.banked, started_at=clock.started_at, stopped_at=clock.stopped_at,
+            breached_at=clock.breached_at,
+        )  # fmt: skip
+    return late
+
+
+def _late_breach(clock: Clock, ticket: Ticket, rules: Rules, now: datetime) -> None:
+    """Record the breach of a clock that ran out unseen, and run the policy's breach actions.
+
+    The warnings it passed unseen are not recorded: their time is gone, and what they would
+    notify is now the breach. The clock is saved first, so the ticket changes the actions
+    make (each syncs the clocks again) find it recorded.
+    """
+    clock.reached = BREACH
+    Clock.objects.filter(pk=clock.pk).update(reached=BREACH)
+    clock.ticket = ticket
+    if milestone_record(clock=clock, threshold=BREACH, reached_at=clock.breached_at, now=now):
+        milestone_act(clock=clock, rules=rules, threshold=BREACH)
 
 
 def _snapshot(clock: Clock) -> tuple:
@@ -169,10 +253,21 @@ _MOVES_CLOCKS = frozenset(
 )  # fmt: skip
 
 
+def _reply(event: TicketEvent, ticket: Ticket) -> str | None:
+    """Whose public reply the event records, if it records one: an agent answering (not the
+    requester themself), or the requester's side (the requester, or another end user)."""
+    if event.kind != EventKind.COMMENTED or event.is_internal or event.actor_id is None:
+        return None
+    if event.actor_id == ticket.requester_id or not event.actor.is_agent:
+        return CUSTOMER
+    return AGENT
+
+
 def ticket_event_observed(event: TicketEvent) -> None:
     """The tickets services' observer (tickets.observers): sync after a change that matters."""
     created = event.kind == EventKind.CREATED
-    if not created and not _MOVES_CLOCKS & set(event.changes):
+    public_reply = event.kind == EventKind.COMMENTED and not event.is_internal
+    if not created and not public_reply and not _MOVES_CLOCKS & set(event.changes):
         return
     state = event.changes.get("state") or [None, None]
     # Entering or leaving "resolved" sets or removes the automatic closure's timer.
@@ -181,6 +276,7 @@ def ticket_event_observed(event: TicketEvent) -> None:
     if not policies_exist() and not resolution_moved:
         return  # no policy at all: no clock to start or move
     ticket = Ticket.objects.get(pk=event.ticket_id)
-    clocks_sync(ticket=ticket, now=event.created_at, new=created, every=every)
+    reply = _reply(event, ticket)
+    clocks_sync(ticket=ticket, now=event.created_at, new=created, every=every, reply=reply)
     if resolution_moved:
         close_timer_sync(ticket=ticket, every=every)

@@ -138,8 +138,8 @@ class ClockOutput(serializers.Serializer):
     status = enum_field("SlaClockStatus", choices_of(ClockStatus), read_only=True)
     target_seconds = Seconds(source="target", read_only=True, help_text="Business time allowed.")
     used_seconds = Seconds(source="used", read_only=True, help_text="Business time used so far.")
-    remaining_seconds = Seconds(
-        source="remaining", read_only=True, help_text="Target less used: negative when overdue."
+    remaining_seconds = serializers.SerializerMethodField(
+        help_text="target_seconds less used_seconds, exactly: negative when overdue."
     )
     due_at = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="When the target runs out; null while paused."
@@ -158,3 +158,20 @@ class ClockOutput(serializers.Serializer):
         help_text="ok, warning (first warning reached), critical (last of two or more "
         "warnings reached), breached, paused, met or cancelled.",
     )
+    cycle = serializers.IntegerField(
+        read_only=True,
+        help_text="Next response: the cycle shown, one per requester reply since the first "
+        "response; 1 for every other clock.",
+    )
+    cycles_met = serializers.IntegerField(
+        read_only=True, help_text="Next response: finished cycles answered within the target."
+    )
+    cycles_breached = serializers.IntegerField(
+        read_only=True, help_text="Next response: finished cycles answered late."
+    )
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_remaining_seconds(self, view) -> int:
+        # Both sides whole seconds first, so that remaining is exactly target less used as shown.
+        second = timedelta(seconds=1)
+        return view.target // second - view.used // second

@@ -39,12 +39,14 @@ def test_an_agent_reads_the_clocks_in_business_time(client_for, agent_l1_lee, ti
             "used_seconds": 5400, "remaining_seconds": -1800,
             "due_at": "2026-06-01T08:00:00Z", "breached_at": "2026-06-01T08:00:00Z",
             "stopped_at": None, "percent_used": 150, "level": "breached",
+            "cycle": 1, "cycles_met": 0, "cycles_breached": 0,
         },
         {
             "metric": "resolution", "status": "running", "target_seconds": 28800,
             "used_seconds": 5400, "remaining_seconds": 23400,
             "due_at": "2026-06-01T15:00:00Z", "breached_at": None,
             "stopped_at": None, "percent_used": 18, "level": "ok",
+            "cycle": 1, "cycles_met": 0, "cycles_breached": 0,
         },
     ]  # fmt: skip
 
@@ -62,6 +64,43 @@ def test_met_and_paused(client_for, agent_l1_lee, ticket, time_machine):
         "paused", "paused", None,
     )  # fmt: skip
     assert (resolution["used_seconds"], resolution["percent_used"]) == (6.5 * 3600, 81)
+
+
+def test_remaining_is_exactly_target_less_used_in_whole_seconds(
+    client_for, agent_l1_lee, ticket, time_machine
+):
+    # 10.5 s used: used shows 10, so remaining shows 3590 (not 3589 from rounding it apart).
+    time_machine.move_to(at(0) + timedelta(seconds=10.5), tick=False)
+    response, resolution = client_for(agent_l1_lee).get(url(ticket, "clocks")).json()
+    for clock in (response, resolution):
+        assert clock["used_seconds"] == 10
+        assert clock["remaining_seconds"] == clock["target_seconds"] - 10
+
+
+def test_the_next_response_clock_and_its_cycles(
+    client_for, agent_l1_lee, requester_ann, service_desk, time_machine
+):
+    policy_with(
+        calendar=berlin_office(name="Other"), response="1h", resolution="8h", name="Replies",
+        next_response="2h", order=1,
+    )  # fmt: skip
+    time_machine.move_to(MONDAY_0900, tick=False)
+    ticket = make_ticket(requester=requester_ann, assignee=agent_l1_lee, impact=2, urgency=2,
+                         assignment_group=service_desk)  # fmt: skip
+    for hours, who in ((0.5, agent_l1_lee), (1, requester_ann), (4, agent_l1_lee),
+                       (5, requester_ann)):  # fmt: skip
+        time_machine.move_to(at(hours), tick=False)
+        comment_add(ticket=ticket, by=who, body="...", is_public=True)
+    time_machine.move_to(at(5.5), tick=False)
+    clocks = client_for(agent_l1_lee).get(url(ticket, "clocks")).json()
+    assert [c["metric"] for c in clocks] == ["response", "next_response", "resolution"]
+    reply = clocks[1]
+    assert {k: reply[k] for k in ("status", "cycle", "cycles_met", "cycles_breached")} == {
+        "status": "running", "cycle": 2, "cycles_met": 0, "cycles_breached": 1,
+    }  # fmt: skip
+    assert (reply["target_seconds"], reply["used_seconds"], reply["due_at"]) == (
+        7200, 1800, "2026-06-01T14:00:00Z",
+    )  # fmt: skip
 
 
 def test_a_ticket_without_a_policy_has_none(client_for, agent_l1_lee, requester_ann):
@@ -97,6 +136,7 @@ def test_the_schema_documents_it(client):
     clock = schema["components"]["schemas"]["ClockOutput"]["properties"]
     assert set(clock) == {
         "metric", "status", "target_seconds", "used_seconds", "remaining_seconds", "due_at",
-        "breached_at", "stopped_at", "percent_used", "level",
+        "breached_at", "stopped_at", "percent_used", "level", "cycle", "cycles_met",
+        "cycles_breached",
     }  # fmt: skip
     assert clock["remaining_seconds"]["type"] == "integer"

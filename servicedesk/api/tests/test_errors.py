@@ -77,7 +77,17 @@ def test_body_over_the_ceiling_is_413(client_for, requester_ann, settings, servi
 def test_unknown_routes_are_404_in_the_error_format(client_for, agent_l1_lee, path):
     response = client_for(agent_l1_lee).get(path)
     assert response.status_code == 404
-    assert error(response)["code"] == "not_found"
+    assert error(response) == {
+        "code": "not_found", "message": "There is nothing here that you can see.", "fields": {},
+    }  # fmt: skip
+
+
+def test_a_missing_record_says_the_same_as_a_missing_route(client_for, admin_ada):
+    # A view's 404 (get_object) and the URL resolver's read alike.
+    missing = client_for(admin_ada).get("/api/v1/sla/calendars/999999/")
+    nowhere = client_for(admin_ada).get("/api/v1/sla/nowhere/")
+    assert missing.status_code == nowhere.status_code == 404
+    assert error(missing) == error(nowhere)
 
 
 def test_unknown_counts_dimension_is_400(client_for, agent_l1_lee):

@@ -1,6 +1,7 @@
 """/api/v1/sla/: business calendars for desk admins, their arithmetic, and the policies."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -11,8 +12,9 @@ from rest_framework.test import APIClient
 
 from servicedesk.api.tests.helpers import error
 from servicedesk.sla import models
-from servicedesk.sla.models import BusinessCalendar, OrganisationCalendar, SLAAction
+from servicedesk.sla.models import BusinessCalendar, Clock, OrganisationCalendar, SLAAction
 from servicedesk.sla.tests.factories import OFFICE_HOURS, berlin_office, policy_with
+from servicedesk.tickets.tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -415,3 +417,20 @@ def test_any_json_is_a_2xx_or_a_4xx_in_the_error_format(client_for, admin_ada, b
         assert response.status_code < 500, response.content
         if response.status_code >= 400:
             error(response)
+
+
+def test_a_calendar_change_moves_the_running_clocks_it_governs(
+    client_for, admin_ada, office, requester_ann, time_machine
+):
+    policy_with(calendar=office, response="1h", resolution="8h")
+    monday_0900 = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
+    time_machine.move_to(monday_0900, tick=False)
+    ticket = make_ticket(requester=requester_ann, impact=2, urgency=2)
+    time_machine.move_to(monday_0900 + timedelta(hours=0.5), tick=False)
+    response = client_for(admin_ada).patch(cal(office), {"always_open": True}, format="json")
+    assert response.status_code == 200, response.json()
+    found = {c.metric: c for c in Clock.objects.filter(ticket=ticket)}
+    # The half hour used stays; the rest counts every hour: 7h30m from 09:30 local.
+    assert found["resolution"].banked == timedelta(minutes=30)
+    assert found["resolution"].due_at == monday_0900 + timedelta(hours=8)
+    assert found["response"].due_at == monday_0900 + timedelta(hours=1)

@@ -4,6 +4,8 @@ Who may call what is checked before any look-up, so the answer to someone withou
 the same 403 whether the record exists or not. Policies are written in the admin site.
 """
 
+from collections.abc import Callable
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -116,18 +118,7 @@ class CalendarViewSet(ReadOnlyViewSet):
     )
     @action(detail=True, methods=["post"])
     def due(self, request: Request, pk: str) -> Response:
-        calendar = self._calendar()
-        form = DueInput(data=request.data, context={"zone": calendar.zone})
-        form.is_valid(raise_exception=True)
-        values = form.validated_data
-        try:
-            due = clock.due_at(
-                calendar=calendar, start=values["start"], target=values["target"],
-                pauses=values.get("pauses", []),
-            )  # fmt: skip
-        except (ValueError, OverflowError) as error:
-            raise ValidationError({"target": [_sentence(error)]}) from None
-        return Response(due_answer(due, zone=calendar.zone))
+        return self._answer(request, DueInput, _due, blame="target")
 
     @extend_schema(
         request=ElapsedInput,
@@ -137,18 +128,41 @@ class CalendarViewSet(ReadOnlyViewSet):
     )
     @action(detail=True, methods=["post"])
     def elapsed(self, request: Request, pk: str) -> Response:
+        return self._answer(request, ElapsedInput, _elapsed, blame="until")
+
+    def _answer(
+        self,
+        request: Request,
+        form_class: type,
+        compute: Callable[[Calendar, dict], dict],
+        *,
+        blame: str,
+    ) -> Response:
+        """Parse the times in the calendar's zone, compute, answer; what the arithmetic
+        refuses (past its horizon, out of range) is a 400 under ``blame``."""
         calendar = self._calendar()
-        form = ElapsedInput(data=request.data, context={"zone": calendar.zone})
+        form = form_class(data=request.data, context={"zone": calendar.zone})
         form.is_valid(raise_exception=True)
-        values = form.validated_data
         try:
-            spent = clock.elapsed(
-                calendar=calendar, start=values["start"], end=values["until"],
-                pauses=values.get("pauses", []),
-            )  # fmt: skip
+            return Response(compute(calendar, form.validated_data))
         except (ValueError, OverflowError) as error:
-            raise ValidationError({"until": [_sentence(error)]}) from None
-        return Response(elapsed_answer(spent))
+            raise ValidationError({blame: [_sentence(error)]}) from None
+
+
+def _due(calendar: Calendar, values: dict) -> dict:
+    due = clock.due_at(
+        calendar=calendar, start=values["start"], target=values["target"],
+        pauses=values.get("pauses", []),
+    )  # fmt: skip
+    return due_answer(due, zone=calendar.zone)
+
+
+def _elapsed(calendar: Calendar, values: dict) -> dict:
+    spent = clock.elapsed(
+        calendar=calendar, start=values["start"], end=values["until"],
+        pauses=values.get("pauses", []),
+    )  # fmt: skip
+    return elapsed_answer(spent)
 
 
 class PolicyViewSet(ReadOnlyViewSet):

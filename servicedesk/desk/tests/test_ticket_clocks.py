@@ -98,3 +98,23 @@ def test_a_late_response_stays_breached(as_user, agent_l1_lee, ticket, time_mach
 def test_a_ticket_no_policy_covers(as_user, agent_l1_lee, requester_ann, service_desk):
     bare = make_ticket(requester=requester_ann)
     assert box(as_user(agent_l1_lee), bare) == "Service level No SLA policy applies to this ticket."
+
+
+def test_the_next_response_clock_says_which_reply_it_answers(
+    settings, as_user, requester_ann, agent_l1_lee, service_desk, time_machine
+):
+    settings.TIME_ZONE = "Europe/London"
+    policy_with(calendar=berlin_office(), response="1h", resolution="8h", next_response="2h")
+    time_machine.move_to(MONDAY_0900, tick=False)
+    ticket = make_ticket(requester=requester_ann, impact=2, urgency=2, assignee=agent_l1_lee,
+                         assignment_group=service_desk)  # fmt: skip
+    for hours, who in ((0.5, agent_l1_lee), (1, requester_ann), (1.5, agent_l1_lee),
+                       (2, requester_ann)):  # fmt: skip
+        time_machine.move_to(at(hours), tick=False)
+        comment_add(ticket=ticket, by=who, body="...", is_public=True)
+    time_machine.move_to(at(2.5), tick=False)
+    text = box(as_user(agent_l1_lee), ticket)
+    assert (
+        "Next response On track 1h 30m left 30m of 2h used (25%) due 2026-06-01 12:00 "
+        "to the requester's reply 2; replies answered in time: 1, late: 0"
+    ) in text

@@ -12,13 +12,22 @@ def berlin_office(**fields) -> BusinessCalendar:
 
 
 def policy_with(
-    *, calendar: BusinessCalendar | None, response: str, resolution: str, actions=(), **fields
+    *,
+    calendar: BusinessCalendar | None,
+    response: str,
+    resolution: str,
+    next_response: str | None = None,
+    actions=(),
+    **fields,
 ) -> SLAPolicy:
     """A policy with targets at priority 3 as given, half of them at 2, double at 4, a
     quarter at 1; ``actions``: (threshold, action, group) triples."""
     fields.setdefault("name", "Standard")
     policy = SLAPolicy.objects.create(calendar=calendar, **fields)
-    for metric, text in (("response", response), ("resolution", resolution)):
+    targets = [("response", response), ("resolution", resolution)]
+    if next_response is not None:
+        targets.append(("next_response", next_response))
+    for metric, text in targets:
         base = parse_duration(text)
         for priority, factor in ((1, 0.25), (2, 0.5), (3, 1), (4, 2)):
             SLATarget.objects.create(

@@ -6,7 +6,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from servicedesk.sla.models import BusinessCalendar, SLAAction, SLAPolicy, SLATarget
+from servicedesk.sla.models import (
+    BusinessCalendar,
+    EscalationTarget,
+    SLAAction,
+    SLAPolicy,
+    SLATarget,
+)
 from servicedesk.sla.tests.factories import OFFICE_HOURS, berlin_office
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +169,58 @@ def test_bad_warnings_are_a_form_error(ada, warnings, says):
     errors = form_errors(ada.post(POLICY_ADD, policy_form(warnings=warnings)))
     assert errors == {"warnings": [says]}
     assert not SLAPolicy.objects.exists()
+
+
+# --- hostile input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["hours", "holidays"])
+def test_json_nested_50000_deep_is_a_form_error_not_a_500(ada, field):
+    response = ada.post(CALENDAR_ADD, calendar_form(**{field: "[" * 50_000 + "]" * 50_000}))
+    assert form_errors(response)[field] == ["The JSON is nested too deeply to be a calendar."]
+    assert not BusinessCalendar.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "says"),
+    [
+        ({"timezone": "localtime"}, "timezone", "Unknown time zone 'localtime'"),
+        ({"timezone": "posix/Europe/Berlin"}, "timezone", "Unknown time zone"),
+        ({"hours": json.dumps({"mon": [["9:00", "17:00"]]})}, "hours", "Bad time '9:00'"),
+        (
+            {"hours": json.dumps({"mon": [["\uff10\uff19:00", "17:00"]]})},
+            "hours",
+            "Bad time '\uff10\uff19:00'",
+        ),
+    ],
+)
+def test_zones_and_times_that_only_look_right_are_refused(ada, fields, field, says):
+    errors = form_errors(ada.post(CALENDAR_ADD, calendar_form(**fields)))
+    assert any(says in message for message in errors.get(field, [])), errors
+    assert not BusinessCalendar.objects.exists()
+
+
+# --- escalation targets -------------------------------------------------------------------------
+
+ESCALATION_ADD = reverse("admin:sla_escalationtarget_add")
+
+
+def test_an_escalation_target_goes_up_a_tier(ada, service_desk, network_team):
+    response = ada.post(ESCALATION_ADD, {"group": service_desk.pk, "escalate_to": network_team.pk})
+    assert response.status_code == 302, form_errors(response)
+    assert str(EscalationTarget.objects.get()) == "Service Desk -> Network Team"
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "says"),
+    [
+        ("network_team", "service_desk", "Service Desk is L1 (service desk); a group of L2 "
+         "escalates to a higher tier."),
+        ("network_team", "network_team", "A group cannot escalate to itself."),
+    ],
+)  # fmt: skip
+def test_an_escalation_target_down_or_sideways_is_refused(ada, request, source, target, says):
+    source, target = request.getfixturevalue(source), request.getfixturevalue(target)
+    response = ada.post(ESCALATION_ADD, {"group": source.pk, "escalate_to": target.pk})
+    assert form_errors(response) == {"escalate_to": [says]}
+    assert not EscalationTarget.objects.exists()
