@@ -96,8 +96,12 @@ def count() -> dict:
         "warning_events": TicketEvent.objects.filter(kind=EventKind.SLA_WARNING).count(),
         "breach_events": TicketEvent.objects.filter(kind=EventKind.SLA_BREACHED).count(),
         "escalations": TicketEvent.objects.filter(message__contains="escalated to").count(),
-        "mails": OutboxMessage.objects.count(),
-        "mail_keys": OutboxMessage.objects.values("key").distinct().count(),
+        # The SLA's own mails: the notifications of the setup's tickets are not the sweep's.
+        "mails": OutboxMessage.objects.filter(key__startswith="sla:").count(),
+        "mail_keys": OutboxMessage.objects.filter(key__startswith="sla:")
+        .values("key")
+        .distinct()
+        .count(),
     }
 
 
