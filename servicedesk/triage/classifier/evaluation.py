@@ -54,11 +54,13 @@ def read_labelled_csv(path: Path, *, text_col: str, label_col: str) -> Labelled:
                 if label:
                     texts.append(row.get(text_col) or "")
                     labels.append(label)
-    except OSError as error:  # gzip.BadGzipFile is an OSError too
-        raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
+    except (OSError, EOFError) as error:  # gzip.BadGzipFile is an OSError; truncated: EOFError
+        raise ValueError(
+            f"cannot read {path}: {getattr(error, 'strerror', None) or error}"
+        ) from None
     except UnicodeDecodeError:
         raise ValueError(f"{path} is not UTF-8 text") from None
-    except (csv.Error, EOFError) as error:
+    except csv.Error as error:
         raise ValueError(f"{path} is not a readable CSV file: {error}") from None
     if not labels:
         raise ValueError(f"{path}: no labelled rows")

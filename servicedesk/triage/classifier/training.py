@@ -298,7 +298,10 @@ def _fit_members(matrix, y, split, recipe: Recipe):
     members = [_linear(svc.coef_, svc.intercept_, len(svc.classes_))]
     if recipe.naive_bayes:
         nb = ComplementNB(alpha=recipe.nb_alpha).fit(x_train, y_train)
-        members.append((nb.feature_log_prob_.astype(np.float32), np.zeros(len(nb.classes_))))
+        # Naive Bayes scores grow with the length of the text; less their mean over the
+        # classes (the same per row, so the ranking is kept) they no longer do.
+        weights = nb.feature_log_prob_ - nb.feature_log_prob_.mean(axis=0)
+        members.append((weights.astype(np.float32), np.zeros(len(nb.classes_))))
     if held is None:
         return members, None
     x_held = matrix[held]
