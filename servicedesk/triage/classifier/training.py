@@ -52,6 +52,7 @@ class Recipe:
     max_df: float = 0.9
     svc_c: float = 0.3
     naive_bayes: bool = True
+    word_svc_c: float | None = None  # a second LinearSVC on the word columns alone
     nb_alpha: float = 0.3
     stacker_c: float = 1.0
 
@@ -190,10 +191,11 @@ def train(
             f"cross-validation needs at least {folds} per label"
         )
     vectorisers, matrix = _fit_features(cleaned, recipe)
+    word_columns = len(vectorisers[0].terms)
     splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(matrix, y))
     jobs = [(matrix, y, None)] + [(matrix, y, s) for s in splits]
     fitted = Parallel(n_jobs=n_jobs, prefer="threads")(
-        delayed(_fit_members)(m, t, s, recipe) for m, t, s in jobs
+        delayed(_fit_members)(m, t, s, recipe, word_columns) for m, t, s in jobs
     )
     members = fitted[0][0]
     oof = np.zeros((len(y), sum(c.shape[0] for c, _ in members)))
@@ -290,7 +292,7 @@ def _fit_features(texts: list[str], recipe: Recipe) -> tuple[list[Vectoriser], s
     return vectorisers, sparse.hstack(blocks, format="csr")
 
 
-def _fit_members(matrix, y, split, recipe: Recipe):
+def _fit_members(matrix, y, split, recipe: Recipe, word_columns: int):
     """Fit the members on a fold (or on all of it: ``split`` None); score the held-out part."""
     train_rows, held = split if split is not None else (np.arange(len(y)), None)
     x_train, y_train = matrix[train_rows], y[train_rows]
@@ -302,6 +304,13 @@ def _fit_members(matrix, y, split, recipe: Recipe):
         # classes (the same per row, so the ranking is kept) they no longer do.
         weights = nb.feature_log_prob_ - nb.feature_log_prob_.mean(axis=0)
         members.append((weights.astype(np.float32), np.zeros(len(nb.classes_))))
+    if recipe.word_svc_c is not None:
+        words = LinearSVC(C=recipe.word_svc_c).fit(x_train[:, :word_columns], y_train)
+        coef, intercept = _linear(words.coef_, words.intercept_, len(words.classes_))
+        # Zeros over the character columns: the same product as the other members.
+        padded = np.zeros((coef.shape[0], matrix.shape[1]), dtype=np.float32)
+        padded[:, :word_columns] = coef
+        members.append((padded, intercept))
     if held is None:
         return members, None
     x_held = matrix[held]
