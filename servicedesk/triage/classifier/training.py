@@ -1,8 +1,8 @@
 """Training a text classifier with calibrated confidence and a threshold for a target precision.
 
 The recipe (``DESK``): word 1-2-grams and character 2-5-grams inside word boundaries, TF-IDF
-with sublinear term frequency; two linear members on those features, a LinearSVC and a
-ComplementNB; their cross-validated scores, standardised, stacked by a multinomial logistic
+with sublinear term frequency; three linear members, a LinearSVC and a ComplementNB on all those
+features and a second LinearSVC on the words alone; their cross-validated scores, standardised, stacked by a multinomial logistic
 regression, whose probabilities are the confidence. The stacker is a calibration step (a
 multi-class Platt scaling over both members at once), so a single fit gives both the ensemble
 and the calibration.
@@ -52,7 +52,7 @@ class Recipe:
     max_df: float = 0.9
     svc_c: float = 0.3
     naive_bayes: bool = True
-    word_svc_c: float | None = None  # a second LinearSVC on the word columns alone
+    word_svc_c: float | None = 0.5  # a second LinearSVC on the word columns alone
     nb_alpha: float = 0.3
     stacker_c: float = 1.0
 
@@ -60,7 +60,7 @@ class Recipe:
 DESK = Recipe()
 BASELINE = Recipe(
     word_ngrams=(1, 1), char_ngrams=None, sublinear_tf=False, word_min_df=1, max_df=1.0,
-    svc_c=1.0, naive_bayes=False,
+    svc_c=1.0, naive_bayes=False, word_svc_c=None,
 )  # fmt: skip
 
 
@@ -296,7 +296,7 @@ def _fit_members(matrix, y, split, recipe: Recipe, word_columns: int):
     """Fit the members on a fold (or on all of it: ``split`` None); score the held-out part."""
     train_rows, held = split if split is not None else (np.arange(len(y)), None)
     x_train, y_train = matrix[train_rows], y[train_rows]
-    svc = LinearSVC(C=recipe.svc_c).fit(x_train, y_train)
+    svc = LinearSVC(C=recipe.svc_c, random_state=0).fit(x_train, y_train)
     members = [_linear(svc.coef_, svc.intercept_, len(svc.classes_))]
     if recipe.naive_bayes:
         nb = ComplementNB(alpha=recipe.nb_alpha).fit(x_train, y_train)
@@ -305,7 +305,9 @@ def _fit_members(matrix, y, split, recipe: Recipe, word_columns: int):
         weights = nb.feature_log_prob_ - nb.feature_log_prob_.mean(axis=0)
         members.append((weights.astype(np.float32), np.zeros(len(nb.classes_))))
     if recipe.word_svc_c is not None:
-        words = LinearSVC(C=recipe.word_svc_c).fit(x_train[:, :word_columns], y_train)
+        words = LinearSVC(C=recipe.word_svc_c, random_state=0).fit(
+            x_train[:, :word_columns], y_train
+        )
         coef, intercept = _linear(words.coef_, words.intercept_, len(words.classes_))
         # Zeros over the character columns: the same product as the other members.
         padded = np.zeros((coef.shape[0], matrix.shape[1]), dtype=np.float32)
