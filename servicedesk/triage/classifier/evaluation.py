@@ -19,6 +19,7 @@ from typing import BinaryIO
 import numpy as np
 from sklearn.metrics import f1_score
 
+from servicedesk.triage.classifier.storage import to_bytes
 from servicedesk.triage.classifier.training import BASELINE, DESK, Recipe, TextClassifier, train
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -122,6 +123,7 @@ def evaluate(
         "predict_ms_p50": predict_ms_p50(model, test.texts),
         "train_size": model.figures.size,
         "test_size": len(test.labels),
+        "model_bytes": len(to_bytes(model)),  # what the desk stores per field
         "cv_accuracy": round(model.figures.accuracy, 4),
         "cv_coverage_at_95": round(model.figures.coverage, 4),
     }
