@@ -66,6 +66,8 @@ def test_prints_one_json_line_with_ours_and_the_baseline(monkeypatch, capsys, fi
     assert figures["precision_at_threshold"] >= 0.9
     assert figures["train_seconds"] > 0
     assert 0 < figures["predict_ms_p50"] < 100
+    assert 0 < figures["predict_cpu_ms_p50"] < 100
+    assert figures["model_bytes"] > 1000
 
 
 def test_gzip_is_recognised_by_its_bytes_without_the_name(monkeypatch, capsys, tmp_path):
