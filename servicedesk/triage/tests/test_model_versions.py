@@ -2,11 +2,13 @@
 
 import json
 import random
+from datetime import datetime
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from huey.contrib.djhuey import HUEY
 
 from config import queue
 from servicedesk.accounts.tests.factories import GroupFactory
@@ -212,8 +214,6 @@ def test_the_task_trains_a_scheduled_version(history):
 def test_the_nightly_job_is_in_the_table():
     job = next(j for j in queue.PERIODIC_JOBS if j.name == "triage_train")
     assert job.run is triage_train_schedule
-    from datetime import datetime
-
     assert job.schedule(datetime(2026, 8, 4, 2, 30))
     assert not job.schedule(datetime(2026, 8, 4, 2, 31))
     assert not job.schedule(datetime(2026, 8, 4, 14, 30))
@@ -268,3 +268,24 @@ def test_the_admin_refuses_to_activate_a_version_that_learnt_nothing(ada, db):
     assert "has no trained field" in response.content.decode()
     version.refresh_from_db()
     assert not version.is_active
+
+
+@pytest.fixture
+def immediate_queue():
+    was = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = was
+
+
+def test_the_admin_trains_a_version_on_demand(ada, history, immediate_queue):
+    first = model_version_train()
+    response = ada.post(
+        reverse("admin:triage_modelversion_changelist"),
+        {"action": "train_now", "_selected_action": [first.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Training queued" in response.content.decode()
+    newest = ModelVersion.objects.exclude(pk=first.pk).get()
+    assert newest.trigger == Trigger.ON_DEMAND and newest.is_active
