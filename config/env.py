@@ -61,6 +61,53 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_fraction(name: str, default: float) -> float:
+    """A number above 0 and at most 1 (a precision, a confidence)."""
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    return _fraction(name, value)
+
+
+def env_fractions(name: str, *, names: tuple[str, ...]) -> dict[str, float]:
+    """``key=fraction`` pairs separated by commas, each key one of ``names``; {} when unset."""
+    found: dict[str, float] = {}
+    for item in env_list(name, []):
+        key, equals, number = (part.strip() for part in item.partition("="))
+        if not equals or key not in names:
+            raise ValueError(
+                f"{name} takes NAME=NUMBER pairs with NAME one of {', '.join(names)}, got {item!r}"
+            )
+        found[key] = _fraction(name, number)
+    return found
+
+
+def _fraction(name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number <= 1:
+        raise ValueError(f"{name} must be a number above 0 and at most 1, got {value!r}")
+    return number
+
+
+CRON_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
+
+
+def env_cron(name: str, default: str) -> dict[str, str] | None:
+    """A five-field cron line as huey.crontab's keyword arguments; None for "off"."""
+    value = (_raw(name) or default).strip()
+    if value.lower() == "off":
+        return None
+    fields = value.split()
+    if len(fields) != len(CRON_FIELDS):
+        raise ValueError(
+            f'{name} must be a cron line "minute hour day month weekday" or "off", got {value!r}'
+        )
+    return dict(zip(CRON_FIELDS, fields, strict=True))
+
+
 def secret_key_file(path: Path) -> str:
     """The key kept in ``path``, made on first use: a desk never runs on a published default."""
     for _ in range(50):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from huey import Huey, crontab
 from huey.contrib.djhuey import HUEY
 
@@ -18,6 +19,7 @@ from servicedesk.api.idempotency import idempotency_keys_purge
 from servicedesk.channels.email.tasks import inbound_messages_recover, mailboxes_poll_schedule
 from servicedesk.core.outbox import outbox_deliver_job
 from servicedesk.sla.tasks import sla_sweep_schedule
+from servicedesk.triage.tasks import triage_train_schedule
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,16 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         name="idempotency_keys_purge", schedule=crontab(minute="17"), run=idempotency_keys_purge
     ),
 )
+# The triage model retrained on the ticket history: SERVICEDESK_TRIAGE_TRAIN_SCHEDULE, a cron
+# line (nightly at 02:30 by default), or "off" for on demand only (servicedesk triage-train).
+if settings.SERVICEDESK_TRIAGE_TRAIN_SCHEDULE is not None:
+    PERIODIC_JOBS += (
+        PeriodicJob(
+            name="triage_train",
+            schedule=crontab(**settings.SERVICEDESK_TRIAGE_TRAIN_SCHEDULE),
+            run=triage_train_schedule,
+        ),
+    )
 
 
 def register(jobs: tuple[PeriodicJob, ...], huey: Huey = HUEY) -> None:

@@ -4,7 +4,16 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_list, env_str, secret_key_file
+from config.env import (
+    env_bool,
+    env_cron,
+    env_fraction,
+    env_fractions,
+    env_int,
+    env_list,
+    env_str,
+    secret_key_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("SERVICEDESK_DATA_DIR", str(BASE_DIR / "var")))
@@ -261,3 +270,24 @@ if SERVICEDESK_SLA_SOON_HOURS < 0:
 SERVICEDESK_EMAIL_MAX_BYTES = env_int("SERVICEDESK_EMAIL_MAX_BYTES", 25 * 1024 * 1024)
 SERVICEDESK_EMAIL_INBOUND_SECRET = env_str("SERVICEDESK_EMAIL_INBOUND_SECRET", "")
 SERVICEDESK_EMAIL_CLOSED_GRACE = env_str("SERVICEDESK_EMAIL_CLOSED_GRACE", "0")
+# The triage model (docs/admin-guide.md, The triage model). Training reads the most recent
+# SERVICEDESK_TRIAGE_TRAINING_TICKETS tickets; a value (category, kind, group) is learnt only with
+# at least SERVICEDESK_TRIAGE_MIN_PER_CLASS tickets; each field's threshold is the confidence that
+# gave SERVICEDESK_TRIAGE_TARGET_PRECISION in cross-validation unless
+# SERVICEDESK_TRIAGE_THRESHOLDS fixes it ("category=0.9,kind=0.8").
+SERVICEDESK_TRIAGE_MIN_PER_CLASS = env_int("SERVICEDESK_TRIAGE_MIN_PER_CLASS", 20)
+if SERVICEDESK_TRIAGE_MIN_PER_CLASS < 5:
+    raise ValueError(
+        f"SERVICEDESK_TRIAGE_MIN_PER_CLASS must be 5 or more (cross-validation uses five folds), got {SERVICEDESK_TRIAGE_MIN_PER_CLASS}"
+    )
+SERVICEDESK_TRIAGE_TRAINING_TICKETS = env_int("SERVICEDESK_TRIAGE_TRAINING_TICKETS", 50000)
+if SERVICEDESK_TRIAGE_TRAINING_TICKETS < 1:
+    raise ValueError(
+        f"SERVICEDESK_TRIAGE_TRAINING_TICKETS must be 1 or more, got {SERVICEDESK_TRIAGE_TRAINING_TICKETS}"
+    )
+SERVICEDESK_TRIAGE_TARGET_PRECISION = env_fraction("SERVICEDESK_TRIAGE_TARGET_PRECISION", 0.95)
+SERVICEDESK_TRIAGE_THRESHOLDS = env_fractions(
+    "SERVICEDESK_TRIAGE_THRESHOLDS", names=("category", "kind", "assignment_group")
+)
+# When the scheduler retrains the model: a cron line (minute hour day month weekday), or "off".
+SERVICEDESK_TRIAGE_TRAIN_SCHEDULE = env_cron("SERVICEDESK_TRIAGE_TRAIN_SCHEDULE", "30 2 * * *")
