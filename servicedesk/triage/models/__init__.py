@@ -1,1 +1,7 @@
-"""Triage's data: rules, assignment settings, trained model versions (one module each)."""
+"""Triage's data: rules, assignment settings, explanations, trained model versions."""
+
+from servicedesk.triage.models.assignment import GroupRouting
+from servicedesk.triage.models.explanations import Decision, Suggestion
+from servicedesk.triage.models.rules import Rule, RuleCondition
+
+__all__ = ["Decision", "GroupRouting", "Rule", "RuleCondition", "Suggestion"]
