@@ -40,7 +40,7 @@ class RuleConditionInline(admin.TabularInline):
 
 @admin.register(Rule)
 class RuleAdmin(admin.ModelAdmin):
-    list_display = ("position", "name", "is_active", "stop", "continues", "actions")
+    list_display = ("position", "name", "is_active", "stop", "continues", "sets")
     list_display_links = ("name",)
     list_editable = ("position", "is_active")
     list_filter = ("is_active",)
@@ -61,10 +61,12 @@ class RuleAdmin(admin.ModelAdmin):
     )  # fmt: skip
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("set_category", "set_group", "set_agent")
+        return (
+            super().get_queryset(request).select_related("set_category", "set_group", "set_agent")
+        )
 
     @admin.display(description="sets")
-    def actions(self, rule: Rule) -> str:
+    def sets(self, rule: Rule) -> str:
         parts = [
             f"{label}: {value}"
             for label, value in (

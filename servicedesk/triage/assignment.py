@@ -61,9 +61,7 @@ def _members(group: SupportGroup) -> list[User]:
 
 def _available(members: list[User], now: datetime) -> list[User]:
     today = timezone.localdate(now)
-    return [
-        m for m in members if m.is_active and m.role in STAFF_ROLES and not is_away(m, today)
-    ]
+    return [m for m in members if m.is_active and m.role in STAFF_ROLES and not is_away(m, today)]
 
 
 def _under_cap(agents: list[User], counts: dict[int, int] | None) -> list[User]:
@@ -84,9 +82,9 @@ def agent_may_take(agent: User, group: SupportGroup, now: datetime) -> str:
         return f"{agent} is out of office"
     if not on_shift(group, now):
         return f"{group} is outside its working hours"
-    if agent.max_open_tickets is not None:
-        if open_counts([agent.pk]).get(agent.pk, 0) >= agent.max_open_tickets:
-            return f"{agent} holds {agent.max_open_tickets} open tickets, their cap"
+    cap = agent.max_open_tickets
+    if cap is not None and open_counts([agent.pk]).get(agent.pk, 0) >= cap:
+        return f"{agent} holds {cap} open tickets, their cap"
     return ""
 
 
@@ -113,6 +111,7 @@ def pick_agent(*, group: SupportGroup, skills: set[str], now: datetime) -> Pick 
         return Pick(agent, f"Round robin in {group}: {agent}.")
     load = counts or {}
     if routing.strategy == Strategy.SKILLS:
+
         def fit(a: User) -> int:
             return len({s.lower() for s in a.skills or []} & skills)
 

@@ -6,8 +6,9 @@ and then each decision is recorded as a TicketEvent naming the rule, the model v
 confidence, or the strategy, with a Decision row the explanations read.
 
 What a person chose at creation wins for that field; impact and urgency a person gave can only
-be raised by a rule. A rule wins a field it sets unless it says "continue"; a rule that says
-"stop" ends the run. The model's predictions that clear their thresholds are seen by the rules
+be raised by a rule. A rule wins a field it sets unless it says "continue" (tags, impact and
+urgency are never won: every matching rule adds tags or raises); a rule that says "stop" ends
+the run. The model's predictions that clear their thresholds are seen by the rules
 (a rule on "category is Network" routes what the model filed there) but a rule that sets the
 same field wins; other predictions are kept as suggestions.
 """
@@ -33,6 +34,9 @@ from servicedesk.triage.ruleset import active_rules
 # Historical records keep the values they arrive with.
 UNTRIAGED_CHANNELS = frozenset({Channel.IMPORT})
 MODEL_FIELDS = ("category", "kind", "assignment_group")
+# Fields every matching rule adds to instead of the first winning them: tags are merged, and
+# impact and urgency take the highest any matching rule gives.
+MERGED = frozenset({"tags", "impact", "urgency"})
 
 
 def shown(name: str, value: Any) -> str:
@@ -133,9 +137,9 @@ def _set(run: Run, name: str, value: Any) -> None:
 def _provisional(run: Run, predictions: list[tuple[Prediction, Any]]) -> None:
     # Classification the model is sure of is what the rules read; a rule may still replace it.
     for prediction, value in predictions:
-        if prediction.field != "assignment_group" and prediction.applies:
-            if prediction.field not in run.draft.chosen:
-                _set(run, prediction.field, value)
+        name = prediction.field
+        if name != "assignment_group" and prediction.applies and name not in run.draft.chosen:
+            _set(run, name, value)
 
 
 def _actions(rule: Rule) -> list[tuple[str, Any]]:
@@ -173,7 +177,7 @@ def _rules(run: Run) -> None:
             elif name in chosen:
                 kept.append(f"{label} chosen at creation")
                 continue
-            if name in run.won and name != "tags":
+            if name in run.won and name not in MERGED:
                 kept.append(f'{label} set by "{run.won[name]}"')
                 continue
             if name == "assignee":
@@ -285,10 +289,14 @@ def _agent(run: Run) -> None:
     if pick is None:
         return
     if pick.agent is None:
-        run.entries.append(Entry(pick.note, [run.decision("assignee", Source.NO_AGENT, note=pick.note[:300])]))
+        run.entries.append(
+            Entry(pick.note, [run.decision("assignee", Source.NO_AGENT, note=pick.note[:300])])
+        )
         return
     v["assignee"] = pick.agent
-    run.entries.append(Entry(pick.note, [run.decision("assignee", Source.STRATEGY, note=pick.note[:300])]))
+    run.entries.append(
+        Entry(pick.note, [run.decision("assignee", Source.STRATEGY, note=pick.note[:300])])
+    )
 
 
 def _record(run: Run, ticket: Ticket) -> None:
@@ -306,8 +314,13 @@ def _record(run: Run, ticket: Ticket) -> None:
     Decision.objects.bulk_create(decisions)
     Suggestion.objects.bulk_create(
         Suggestion(
-            ticket=ticket, field=p.field, value=p.value, label=label[:300],
-            confidence=p.confidence, threshold=p.threshold, model_version=p.model_version,
+            ticket=ticket,
+            field=p.field,
+            value=p.value,
+            label=label[:300],
+            confidence=p.confidence,
+            threshold=p.threshold,
+            model_version=p.model_version,
             created_at=now,
         )  # fmt: skip
         for p, label in run.suggestions

@@ -91,7 +91,9 @@ def ticket_explanation(*, ticket: Ticket, created: TicketEvent | None = None) ->
         detail = f"set by hand: {ticket.priority_override_reason}"
     else:
         detail = f"matrix: impact {ticket.impact} x urgency {ticket.urgency}"
-    lines.append(Line("priority", _shown("priority", ticket.priority), "matrix", detail, None, True))
+    lines.append(
+        Line("priority", _shown("priority", ticket.priority), "matrix", detail, None, True)
+    )
     order = {name: i for i, name in enumerate(EXPLAINED)}
     lines.sort(key=lambda line: order.get(line.field, len(order)))
     pending = Suggestion.objects.filter(ticket=ticket, state=SuggestionState.PENDING).order_by("id")
@@ -140,6 +142,6 @@ def ticket_facts(ticket: Ticket) -> dict:
 
 def rule_list():
     """Every rule in the order they are tried, with its conditions."""
-    return Rule.objects.select_related("set_category__parent", "set_group", "set_agent").prefetch_related(
-        "conditions"
-    )
+    return Rule.objects.select_related(
+        "set_category__parent", "set_group", "set_agent"
+    ).prefetch_related("conditions")

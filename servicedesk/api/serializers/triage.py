@@ -35,7 +35,9 @@ class ExplanationOutput(serializers.Serializer):
 class ConditionIO(StrictInput):
     field = enum_field("RuleConditionField", choices_of(ConditionField))
     operator = enum_field("RuleOperator", choices_of(Operator))
-    value = serializers.CharField(max_length=500, allow_blank=True, default="", trim_whitespace=False)
+    value = serializers.CharField(
+        max_length=500, allow_blank=True, default="", trim_whitespace=False
+    )
 
     def validate(self, attrs):
         problem = condition_problem(attrs["field"], attrs["operator"], attrs["value"])
@@ -50,7 +52,7 @@ class RuleOutput(serializers.Serializer):
     name = serializers.CharField()
     is_active = serializers.BooleanField()
     stop = serializers.BooleanField()
-    continues = serializers.BooleanField(help_text="\"continue\" in the admin")
+    continues = serializers.BooleanField(help_text='"continue" in the admin')
     conditions = ConditionIO(many=True, source="conditions.all")
     set_category = Ref(allow_null=True)
     set_kind = serializers.CharField()

@@ -79,7 +79,9 @@ def ticket_create(
     # Prioritise: the matrix decides unless a reason is given for another priority.
     overridden = priority is not None and priority != matrix_priority(impact, urgency)
     if overridden and not priority_override_reason.strip():
-        problems.add("priority_override_reason", "A priority other than the matrix's needs a reason.")
+        problems.add(
+            "priority_override_reason", "A priority other than the matrix's needs a reason."
+        )
         problems.raise_if_any()
 
     # An agent named without a group takes the first of the category's group, the service desk

@@ -16,7 +16,9 @@ class Decision(models.Model):
     field = models.CharField(max_length=24)
     value = models.CharField(max_length=300, blank=True, help_text="As people read it.")
     source = models.CharField(max_length=16, choices=Source.choices)
-    rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    rule = models.ForeignKey(
+        Rule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rule_name = models.CharField(max_length=200, blank=True, help_text="As it was named then.")
     model_version = models.PositiveIntegerField(null=True, blank=True)
     confidence = models.FloatField(null=True, blank=True)

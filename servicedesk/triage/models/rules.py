@@ -67,9 +67,9 @@ class Rule(models.Model):
     def clean(self) -> None:
         if self.set_agent_id and not self.set_agent.is_agent:
             raise ValidationError({"set_agent": f"{self.set_agent} is not an agent."})
-        if self.set_agent_id and self.set_group_id:
-            if not self.set_group.members.filter(pk=self.set_agent_id).exists():
-                raise ValidationError({"set_agent": f"Not a member of {self.set_group}."})
+        in_group = self.set_group_id and self.set_group.members.filter(pk=self.set_agent_id)
+        if self.set_agent_id and self.set_group_id and not in_group.exists():
+            raise ValidationError({"set_agent": f"Not a member of {self.set_group}."})
 
 
 class RuleCondition(models.Model):

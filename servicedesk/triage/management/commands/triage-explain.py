@@ -69,14 +69,26 @@ def _json(explanation) -> str:
         {
             "ticket": explanation.ticket.number,
             "decisions": [
-                {"field": line.field, "value": line.value, "source": line.source,
-                 "detail": line.detail, "at": when(line.at), "current": line.current}
+                {
+                    "field": line.field,
+                    "value": line.value,
+                    "source": line.source,
+                    "detail": line.detail,
+                    "at": when(line.at),
+                    "current": line.current,
+                }
                 for line in explanation.lines
             ],
             "suggestions": [
-                {"id": s.pk, "field": s.field, "value": s.value, "label": s.label,
-                 "confidence": s.confidence, "threshold": s.threshold,
-                 "model_version": s.model_version}
+                {
+                    "id": s.pk,
+                    "field": s.field,
+                    "value": s.value,
+                    "label": s.label,
+                    "confidence": s.confidence,
+                    "threshold": s.threshold,
+                    "model_version": s.model_version,
+                }
                 for s in explanation.suggestions
             ],
         }  # fmt: skip
