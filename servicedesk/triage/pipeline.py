@@ -13,7 +13,9 @@ the run. The model's predictions that clear their thresholds are seen by the rul
 same field wins; other predictions are kept as suggestions.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,20 @@ from servicedesk.triage.ruleset import active_rules
 
 # Historical records keep the values they arrive with.
 UNTRIAGED_CHANNELS = frozenset({Channel.IMPORT})
+_suspended: ContextVar[bool] = ContextVar("triage_suspended", default=False)
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """Tickets raised inside keep what they are given: a replay of history (the demo's
+    stories) records what people did then, not what today's rules would do."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
+
+
 MODEL_FIELDS = ("category", "kind", "assignment_group")
 # Fields every matching rule adds to instead of the first winning them: tags are merged, and
 # impact and urgency take the highest any matching rule gives.
@@ -82,7 +98,7 @@ class Run:
 
 def ticket_triage(draft: Draft) -> Callable[[Ticket], None] | None:
     """The intake step: decide the draft's fields; give back what records the decisions."""
-    if draft.values["channel"] in UNTRIAGED_CHANNELS:
+    if draft.values["channel"] in UNTRIAGED_CHANNELS or _suspended.get():
         return None
     run = Run(draft=draft, facts=Facts(draft.values))
     predictions = _predictions(run)

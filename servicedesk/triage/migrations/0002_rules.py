@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_triage_agent_fields'),
-        ('tickets', '0008_sla_event_kinds'),
+        ('tickets', '0001_initial'),
         ('triage', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
