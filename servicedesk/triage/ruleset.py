@@ -7,10 +7,10 @@ Rules change in the admin, which saves the rule with its conditions and so moves
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db import connection
 
 from servicedesk.triage.engine import Condition, Facts, conditions_hold
-from servicedesk.triage.models import Rule
+from servicedesk.triage.models import Rule, RuleCondition
 
 
 @dataclass(frozen=True)
@@ -30,14 +30,24 @@ def forget() -> None:
     _kept.update(stamp=None, rules=())
 
 
-def _stamp() -> tuple:
-    found = Rule.objects.aggregate(
-        n=Count("id", distinct=True),
-        changed=Max("updated_at"),
-        n_conditions=Count("conditions"),
-        last_condition=Max("conditions__id"),
+def _stamp_sql() -> str:
+    # Written out once: the ORM's aggregate() costs more CPU to compile (about 1 ms) than the
+    # query costs to run, and this runs on every create.
+    quote = connection.ops.quote_name
+    rule, condition = Rule._meta, RuleCondition._meta
+    rules, conditions = quote(rule.db_table), quote(condition.db_table)
+    changed = quote(rule.get_field("updated_at").column)
+    return (
+        f"SELECT COUNT(*), MAX({changed}), (SELECT COUNT(*) FROM {conditions}), "
+        f"(SELECT MAX({quote(condition.pk.column)}) FROM {conditions}) FROM {rules}"
     )
-    return tuple(found.values())
+
+
+def _stamp() -> tuple:
+    """What changes when a rule or a condition is added, saved or deleted."""
+    with connection.cursor() as cursor:
+        cursor.execute(_stamp_sql())
+        return tuple(cursor.fetchone())
 
 
 def active_rules() -> tuple[CompiledRule, ...]:
