@@ -46,14 +46,13 @@ class Strategy(models.TextChoices):
 class Source(models.TextChoices):
     """Where a field's value came from."""
 
-    PERSON = "person", "Chosen at creation"
+    PERSON = "person", "Given at creation"
     RULE = "rule", "Rule"
     MODEL = "model", "Model"
     CATEGORY = "category", "Category's default group"
     FALLBACK = "fallback", "Service desk (no rule matched)"
     STRATEGY = "strategy", "Group's assignment strategy"
     NO_AGENT = "no_agent", "No eligible agent"
-    ACCEPTED = "accepted", "Suggestion accepted"
 
 
 class SuggestionState(models.TextChoices):

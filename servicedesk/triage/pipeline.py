@@ -209,8 +209,9 @@ def _rules(run: Run) -> None:
         entry = Entry(message="")
         for name in did:
             if name != "assignee":
-                entry.decisions.append(
-                    run.decision(name, Source.RULE, rule=rule, rule_name=rule.name)
+                entry.decisions.extend(
+                    run.decision(n, Source.RULE, rule=rule, rule_name=rule.name)
+                    for n in _with_subcategory(run, name, rule.set_category)
                 )
         parts = [
             f"{FIELD_LABELS[n]}: {shown(n, _wanted(run) if n == 'assignee' else _value(run, n))}"
@@ -225,6 +226,13 @@ def _rules(run: Run) -> None:
             run.agent_entry = entry
         if rule.stop:
             break
+
+
+def _with_subcategory(run: Run, name: str, value: Any) -> list[str]:
+    # Setting a subcategory sets its parent as the category: both are that decision's.
+    if name == "category" and value.parent_id and "subcategory" not in run.draft.chosen:
+        return ["category", "subcategory"]
+    return [name]
 
 
 def _value(run: Run, name: str) -> Any:
@@ -247,15 +255,18 @@ def _model(run: Run, predictions: list[tuple[Prediction, Any]]) -> None:
         if prediction.applies and name not in run.by_rule:
             _set(run, name, value)
             note = f"confidence {prediction.confidence:.2f}, threshold {prediction.threshold:.2f}"
-            decision = run.decision(
-                name, Source.MODEL, model_version=prediction.model_version,
-                confidence=prediction.confidence, note=note,
-            )  # fmt: skip
+            decisions = [
+                run.decision(
+                    n, Source.MODEL, model_version=prediction.model_version,
+                    confidence=prediction.confidence, note=note,
+                )
+                for n in _with_subcategory(run, name, value)
+            ]  # fmt: skip
             run.entries.append(
                 Entry(
                     f"Triage model v{prediction.model_version} set {FIELD_LABELS[name]}: "
                     f"{shown(name, value)} ({note}).",
-                    [decision],
+                    decisions,
                 )
             )
         elif value != current:

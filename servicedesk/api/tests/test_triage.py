@@ -151,3 +151,16 @@ def test_a_saved_rule_is_tested_by_id(client_for, admin_ada, requester_ann):
     response = client_for(admin_ada).post(f"{RULES}{rule.pk}/test/", {}, format="json")
     assert response.json()["matched"] == 1
     assert client_for(admin_ada).post(f"{RULES}999/test/", {}, format="json").status_code == 404
+
+
+def test_a_kind_left_out_is_the_rules_and_a_kind_sent_is_kept(client_for, agent_l1_lee):
+    make_rule("access", 10, (F.TITLE, Op.CONTAINS, "access"), set_kind="request")
+    client = client_for(agent_l1_lee)
+    left_out = client.post("/api/v1/tickets/", {"title": "access to HR share"}, format="json")
+    sent = client.post("/api/v1/tickets/", {"title": "access broken", "kind": "incident"},
+                       format="json")  # fmt: skip
+    assert (left_out.json()["kind"], left_out.json()["number"][:3]) == ("request", "REQ")
+    assert sent.json()["kind"] == "incident"
+    assert client.post("/api/v1/tickets/", {"title": "plain"}, format="json").json()["kind"] == (
+        "incident"
+    )

@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('field', models.CharField(max_length=24)),
                 ('value', models.CharField(blank=True, help_text='As people read it.', max_length=300)),
-                ('source', models.CharField(choices=[('person', 'Chosen at creation'), ('rule', 'Rule'), ('model', 'Model'), ('category', "Category's default group"), ('fallback', 'Service desk (no rule matched)'), ('strategy', "Group's assignment strategy"), ('no_agent', 'No eligible agent'), ('accepted', 'Suggestion accepted')], max_length=16)),
+                ('source', models.CharField(choices=[('person', 'Given at creation'), ('rule', 'Rule'), ('model', 'Model'), ('category', "Category's default group"), ('fallback', 'Service desk (no rule matched)'), ('strategy', "Group's assignment strategy"), ('no_agent', 'No eligible agent')], max_length=16)),
                 ('rule_name', models.CharField(blank=True, help_text='As it was named then.', max_length=200)),
                 ('model_version', models.PositiveIntegerField(blank=True, null=True)),
                 ('confidence', models.FloatField(blank=True, null=True)),

@@ -49,7 +49,7 @@ def test_explain_lists_each_field_with_its_source(monkeypatch, capsys, triaged):
     lines = out.splitlines()
     assert lines[0] == f"{triaged.number} wifi drops"
     assert lines[1].split() == ["category", "Network", "Rule", "-", "rule", '"Network', 'words"']
-    assert "kind" in lines[2] and "Chosen at creation" in lines[2]
+    assert "kind" in lines[2] and "Given at creation" in lines[2]
     assert (
         lines[-1].startswith("  #") and "category: Printing (model v7, confidence 0.40" in lines[-1]
     )

@@ -229,3 +229,16 @@ def test_creating_a_ticket_reads_the_rules_once_however_many_there_are(requester
         make_rule(f"r{n}", n, (F.TITLE, Op.CONTAINS, f"never-{n}"), set_category=network)
     cost("warm again")
     assert cost("no rule matches either") == few
+
+
+def test_a_rule_that_files_under_a_subcategory_explains_both_fields(requester_ann):
+    access = Category.objects.create(name="Access")
+    reset = Category.objects.create(name="Password reset", parent=access)
+    make_rule("resets", 10, (F.TEXT, Op.CONTAINS, "password"), set_category=reset)
+    ticket = make_ticket(requester=requester_ann, title="password expired")
+    assert (ticket.category, ticket.subcategory) == (access, reset)
+    decisions = Decision.objects.filter(ticket=ticket).exclude(field="assignment_group")
+    assert sorted((d.field, d.value, d.rule_name) for d in decisions) == [
+        ("category", "Access", "resets"),
+        ("subcategory", "Access > Password reset", "resets"),
+    ]
