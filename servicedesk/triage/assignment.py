@@ -91,7 +91,9 @@ def agent_may_take(agent: User, group: SupportGroup, now: datetime) -> str:
 def pick_agent(*, group: SupportGroup, skills: set[str], now: datetime) -> Pick | None:
     """An agent of ``group`` by its strategy; None when the group has none (the ticket waits
     in its queue); a Pick without an agent when nobody may take it now."""
-    routing = GroupRouting.objects.filter(group=group).first()
+    # Locked (PostgreSQL) to the end of the creating transaction: two creates for one group
+    # take their turns, and count the open tickets, one after the other.
+    routing = GroupRouting.objects.select_for_update().filter(group=group).first()
     if routing is None or routing.strategy == Strategy.NONE:
         return None
     nobody = f"No eligible agent in {group}"
@@ -126,16 +128,13 @@ def pick_agent(*, group: SupportGroup, skills: set[str], now: datetime) -> Pick 
 def _round_robin(routing: GroupRouting, members: list[User], eligible: set[int]) -> User:
     """The eligible member after the last one served, in the group's order.
 
-    Concurrent creates must not both take the same turn: the pointer moves by a conditional
-    UPDATE from the value read (under a row lock on PostgreSQL); losing the race reads again.
+    Concurrent creates must not both take the same turn: the routing row was read under a row
+    lock (PostgreSQL; SQLite runs one writer at a time), and the pointer moves by a conditional
+    UPDATE from the value read; should it have moved meanwhile, the turn is taken again.
     """
+    last = routing.last_agent_id
+    ids = [m.pk for m in members]
     for _attempt in range(5):
-        last = (
-            GroupRouting.objects.select_for_update()
-            .values_list("last_agent_id", flat=True)
-            .get(pk=routing.pk)
-        )
-        ids = [m.pk for m in members]
         start = ids.index(last) + 1 if last in ids else 0
         turn = next(
             members[(start + step) % len(members)]
@@ -147,4 +146,5 @@ def _round_robin(routing: GroupRouting, members: list[User], eligible: set[int])
         )
         if moved:
             return turn
+        last = GroupRouting.objects.values_list("last_agent_id", flat=True).get(pk=routing.pk)
     raise RuntimeError(f"round robin of {routing.group} kept changing under us")
