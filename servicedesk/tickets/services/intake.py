@@ -77,7 +77,8 @@ def ticket_create(
     custom_fields = {k: v for k, v in (custom_fields or {}).items() if v is not None}
 
     # Prioritise: the matrix decides unless a reason is given for another priority.
-    overridden = priority is not None and priority != matrix_priority(impact, urgency)
+    computed = matrix_priority(impact, urgency)
+    overridden = priority is not None and priority != computed
     if overridden and not priority_override_reason.strip():
         problems.add(
             "priority_override_reason", "A priority other than the matrix's needs a reason."
@@ -120,8 +121,9 @@ def ticket_create(
         after = intake_run(draft)  # triage: classify, prioritise, assign
         v = draft.values
         if not overridden:
-            priority = matrix_priority(v["impact"], v["urgency"])
-            priority_override_reason = ""
+            if (v["impact"], v["urgency"]) != (impact, urgency):  # a rule raised them
+                computed = matrix_priority(v["impact"], v["urgency"])
+            priority, priority_override_reason = computed, ""
         # Route what nothing routed: the category's group, else the service desk.
         if v["assignment_group"] is None:
             category_group = v["category"].default_group if v["category"] else None
