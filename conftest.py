@@ -13,6 +13,7 @@ from servicedesk.accounts.tests.factories import (
 )
 from servicedesk.sla import models as sla_models
 from servicedesk.sla import policies
+from servicedesk.triage import ruleset
 
 CORPUS = Path(__file__).resolve().parent.parent / "shared" / "corpus"
 
@@ -30,9 +31,11 @@ def _fresh_sla_caches():
     # knows them current by their ids and update times. Each test's database starts again from
     # the same ids, often at the same frozen time: one test's must not answer for the next.
     policies.forget()
+    ruleset.forget()  # triage's kept rules, likewise
     sla_models._CALENDARS.clear()
     yield
     policies.forget()
+    ruleset.forget()
     sla_models._CALENDARS.clear()
 
 

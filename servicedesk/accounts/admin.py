@@ -45,6 +45,14 @@ class UserAdmin(BaseUserAdmin):
                 )
             },
         ),
+        (
+            "Triage",
+            {
+                "fields": ("location", "skills", "max_open_tickets"),
+                "description": "What rules match on and what assignment reads "
+                "(docs/admin-guide.md, Assignment).",
+            },
+        ),
     )  # fmt: skip
 
 

@@ -48,6 +48,16 @@ class User(AbstractUser):
     is_vip = models.BooleanField(default=False)
     out_of_office_from = models.DateField(null=True, blank=True)
     out_of_office_until = models.DateField(null=True, blank=True)
+    # What triage reads to route tickets (docs/admin-guide.md, Assignment).
+    location = models.CharField(
+        max_length=100, blank=True, help_text="Site or office, e.g. HQ; rules can match on it."
+    )
+    skills = models.JSONField(
+        default=list, blank=True, help_text='Agent: what they know, e.g. ["network", "vpn"].'
+    )
+    max_open_tickets = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Agent: no new tickets by triage beyond this many open."
+    )
 
     objects = DeskUserManager()
 

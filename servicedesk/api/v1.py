@@ -17,6 +17,7 @@ from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserV
 from servicedesk.api.views.email import InboundMailView, InboundMessageViewSet
 from servicedesk.api.views.sla import CalendarViewSet, PolicyViewSet
 from servicedesk.api.views.tickets import TicketViewSet
+from servicedesk.api.views.triage import RuleViewSet, SuggestionViewSet, TriageViewSet
 
 TICKET = f"tickets/(?P<ticket_number>{NUMBER_PATTERN})"
 
@@ -28,6 +29,10 @@ router.register(f"{TICKET}/events", EventViewSet, basename="ticket-event")
 router.register(f"{TICKET}/links", LinkViewSet, basename="ticket-link")
 router.register(f"{TICKET}/watchers", WatcherViewSet, basename="ticket-watcher")
 router.register(f"{TICKET}/clocks", ClockViewSet, basename="ticket-clock")
+router.register(f"{TICKET}/triage", TriageViewSet, basename="ticket-triage")
+router.register(
+    f"{TICKET}/triage/suggestions", SuggestionViewSet, basename="ticket-triage-suggestion"
+)
 router.register("users", UserViewSet, basename="user")
 router.register("groups", GroupViewSet, basename="group")
 router.register("categories", CategoryViewSet, basename="category")
@@ -35,6 +40,7 @@ router.register("dashboard", DashboardViewSet, basename="dashboard")
 router.register("email/messages", InboundMessageViewSet, basename="email-message")
 router.register("sla/calendars", CalendarViewSet, basename="sla-calendar")
 router.register("sla/policies", PolicyViewSet, basename="sla-policy")
+router.register("triage/rules", RuleViewSet, basename="triage-rule")
 
 urlpatterns = [
     path("email/inbound/", InboundMailView.as_view(), name="email-inbound"),

@@ -24,11 +24,14 @@ from servicedesk.demo.data.directory import (
     PEOPLE,
 )
 from servicedesk.demo.data.sla import CALENDAR, POLICIES, WORKING_HOURS, ZONE_HOLIDAYS
+from servicedesk.demo.data.triage import RULES, STRATEGIES
 from servicedesk.demo.replay import Names, last_working_day_end, sweep_until, tell
 from servicedesk.demo.selectors import database_has_data
 from servicedesk.sla.durations import parse_duration
 from servicedesk.sla.models import BusinessCalendar, SLAAction, SLAPolicy, SLATarget
 from servicedesk.tickets.models import Category, ConfigurationItem
+from servicedesk.triage.models import GroupRouting, Rule, RuleCondition
+from servicedesk.triage.pipeline import suspended
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,13 @@ def demo_load(*, force: bool = False) -> DemoSummary:
     names = Names(users=users, groups=groups, categories=_categories(groups), items=_items())
     _service_levels()
     today_end = last_working_day_end(timezone.localtime(clock.now()))
-    for story in STORIES:
-        tell(story, today_end=today_end, names=names)
+    # The stories replay what people did; today's rules (under --force) would change it.
+    with suspended():
+        for story in STORIES:
+            tell(story, today_end=today_end, names=names)
     sweep_until(clock.now())
+    # The rules come after the stories: each new ticket then shows triage at work.
+    _triage(names)
     return DemoSummary(accounts=len(users), tickets=len(names.tickets))
 
 
@@ -109,6 +116,27 @@ def _service_levels() -> None:
         SLAAction.objects.bulk_create(
             SLAAction(policy=policy, threshold=threshold, metric=metric, action=action)
             for threshold, metric, action in spec.actions
+        )
+
+
+def _triage(names: Names) -> None:
+    """The demo's rules and group strategies; under --force existing ones are left as they are."""
+    for position, name, conditions, actions in RULES:
+        if Rule.objects.filter(name=name).exists():
+            continue
+        values = dict(actions)
+        if "set_category" in values:
+            values["set_category"] = names.categories[values["set_category"]]
+        if "set_group" in values:
+            values["set_group"] = names.groups[values["set_group"]]
+        rule = Rule.objects.create(position=position, name=name, **values)
+        RuleCondition.objects.bulk_create(
+            RuleCondition(rule=rule, field=field, operator=operator, value=value)
+            for field, operator, value in conditions
+        )
+    for group_name, strategy in STRATEGIES.items():
+        GroupRouting.objects.get_or_create(
+            group=names.groups[group_name], defaults={"strategy": strategy}
         )
 
 

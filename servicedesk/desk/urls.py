@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servicedesk.desk.views import dashboard, intake, queues, ticket
+from servicedesk.desk.views import dashboard, intake, queues, ticket, triage
 
 app_name = "desk"
 
@@ -16,6 +16,16 @@ urlpatterns = [
     path("tickets/<str:number>/reply/", ticket.ticket_reply, name="ticket_reply"),
     path("tickets/<str:number>/links/", ticket.link_create, name="link_create"),
     path("tickets/<str:number>/watchers/", ticket.watcher_create, name="watcher_create"),
+    path(
+        "tickets/<str:number>/triage/<int:suggestion_id>/accept/",
+        triage.suggestion_accept_view,
+        name="triage_accept",
+    ),
+    path(
+        "tickets/<str:number>/triage/<int:suggestion_id>/dismiss/",
+        triage.suggestion_dismiss_view,
+        name="triage_dismiss",
+    ),
     path(
         "tickets/<str:number>/watchers/<int:user_id>/remove/",
         ticket.watcher_delete,

@@ -4,11 +4,16 @@ Imports point one way (tickets <- sla), so the tickets services cannot call the 
 themselves; the sla app registers its sync here when it loads (docs/decisions/0003). Every
 change to a ticket appends a TicketEvent, so ``event_append`` is the one place that tells the
 observers. An observer gets the event and loads what it needs; it must be idempotent.
+
+Intake steps (the triage pipeline) are the other hook: ``ticket_create`` hands them the new
+ticket's values before it writes the record, in the same transaction (docs/decisions/0006).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
-from servicedesk.tickets.models import TicketEvent
+from servicedesk.tickets.models import Ticket, TicketEvent
 
 Observer = Callable[[TicketEvent], None]
 _observers: list[Observer] = []
@@ -23,3 +28,34 @@ def observe(observer: Observer) -> None:
 def event_appended(event: TicketEvent) -> None:
     for observer in _observers:
         observer(event)
+
+
+@dataclass
+class Draft:
+    """A ticket about to be written, as intake steps see it (docs/decisions/0006).
+
+    ``values`` holds the fields the record will be written with, by Ticket's names; a step may
+    change those a person did not choose (``chosen``) and keep what it decided in ``notes``.
+    """
+
+    values: dict[str, Any]
+    chosen: frozenset[str]
+    by: Any  # the User raising the ticket
+    notes: list[Any] = field(default_factory=list)
+
+
+# A step decides on the draft and gives back what to record once the ticket exists (or None).
+IntakeStep = Callable[[Draft], Callable[[Ticket], None] | None]
+_intake_steps: list[IntakeStep] = []
+
+
+def on_intake(step: IntakeStep) -> None:
+    """Run ``step`` on every new ticket, in its creating transaction, before it is written."""
+    if step not in _intake_steps:
+        _intake_steps.append(step)
+
+
+def intake_run(draft: Draft) -> list[Callable[[Ticket], None]]:
+    """Run the intake steps in order; what each gives back is called once the ticket exists."""
+    after = (step(draft) for step in _intake_steps)
+    return [record for record in after if record is not None]

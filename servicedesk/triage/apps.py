@@ -1,3 +1,5 @@
+"""Triage: keyword and condition rules, the classifier trained on the desk's history, assignment."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,10 @@ class TriageConfig(AppConfig):
     name = "servicedesk.triage"
     label = "triage"
     verbose_name = "Triage"
+
+    def ready(self) -> None:
+        from servicedesk.tickets.observers import on_intake
+        from servicedesk.triage.pipeline import ticket_triage
+
+        # Models are loaded only now: the pipeline imports them (docs/decisions/0006).
+        on_intake(ticket_triage)

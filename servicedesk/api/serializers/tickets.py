@@ -98,8 +98,9 @@ class EndUserTicketCreateInput(StrictInput):
     description = serializers.CharField(
         required=False, allow_blank=True, default="", trim_whitespace=False, max_length=TEXT_MAX
     )
+    # Left out: triage's rules and model may decide it (else incident); sent: it is kept.
     kind = enum_field(
-        "EndUserTicketKind", choices_of(Kind, [Kind.INCIDENT, Kind.REQUEST]), default=Kind.INCIDENT
+        "EndUserTicketKind", choices_of(Kind, [Kind.INCIDENT, Kind.REQUEST]), required=False
     )
     impact = enum_field("ImpactLevel", choices_of(Impact), default=Impact.LOW)
     urgency = enum_field("ImpactLevel", choices_of(Impact), default=Impact.LOW)
@@ -111,7 +112,7 @@ class TicketCreateInput(EndUserTicketCreateInput):
 
     agent_only = frozenset()
 
-    kind = enum_field("TicketKind", choices_of(Kind), default=Kind.INCIDENT)
+    kind = enum_field("TicketKind", choices_of(Kind), required=False)
     channel = enum_field("IntakeChannel", choices_of(Channel, INTAKE_CHANNELS), default=Channel.API)
     priority = enum_field("Priority", choices_of(Priority), required=False, allow_null=True)
     priority_override_reason = serializers.CharField(

@@ -41,8 +41,9 @@ EMPTY = {"mine/unassigned", "unassigned/assignee"}
 # links out and in, the groups and their agents for the edit form, the categories (twice: tree
 # and choices), the watchers, the ticket's files, and its SLA clocks with their policies and
 # calendars (one query for both clocks; a policy that names no calendar would add one for the
-# organisation's and the default calendar: sla.selectors.ticket_clocks).
-TICKET_PAGE = 15
+# organisation's and the default calendar: sla.selectors.ticket_clocks), and the Triage box
+# (the decisions, the pending suggestions).
+TICKET_PAGE = 17
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from servicedesk.desk.access import agent_required
 from servicedesk.desk.forms import LinkForm, ReplyForm, TicketEditForm, WatcherForm
 from servicedesk.desk.selectors import ticket_watchers, user_by_login
 from servicedesk.desk.timeline import timeline
+from servicedesk.desk.views.triage import triage_box
 from servicedesk.sla.selectors import ticket_clocks
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.selectors import (
@@ -45,10 +46,11 @@ def _back(ticket: Ticket) -> HttpResponse:
 
 def _render(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) -> HttpResponse:
     user = request.user
+    events = list(ticket_events(ticket=ticket, user=user))
     context = {
         "ticket": ticket,
         "timeline": timeline(
-            events=list(ticket_events(ticket=ticket, user=user)),
+            events=events,
             comments=list(ticket_comments(ticket=ticket, user=user)),
         ),
         "attachments": ticket_attachments(ticket=ticket, user=user).select_related("comment"),
@@ -56,6 +58,7 @@ def _render(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
         "watchers": ticket_watchers(ticket),
         "custom_fields": custom_field_rows(ticket),
         "clocks": ticket_clocks(ticket=ticket, now=clock.now()),
+        "triage": triage_box(ticket, events),
         "edit_form": forms.get("edit_form") or TicketEditForm(ticket=ticket),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "link_form": forms.get("link_form") or LinkForm(),

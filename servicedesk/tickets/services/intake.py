@@ -11,6 +11,7 @@ from servicedesk.accounts.models import SupportGroup, User
 from servicedesk.core import clock
 from servicedesk.tickets.choices import Channel, EventKind, Impact, Kind, State
 from servicedesk.tickets.models import Category, ConfigurationItem, Ticket, Watch
+from servicedesk.tickets.observers import Draft, intake_run
 from servicedesk.tickets.services._common import display, event_append, matrix_priority, next_number
 from servicedesk.tickets.services.conversation import attachment_check, attachment_store
 from servicedesk.tickets.services.validation import Problems, check_custom_fields, check_fields
@@ -31,10 +32,10 @@ def ticket_create(
     requester: User,
     title: str,
     description: str = "",
-    kind: str = Kind.INCIDENT,
+    kind: str | None = None,
     channel: str = Channel.PORTAL,
-    impact: int = Impact.LOW,
-    urgency: int = Impact.LOW,
+    impact: int | None = None,
+    urgency: int | None = None,
     priority: int | None = None,
     priority_override_reason: str = "",
     category: Category | None = None,
@@ -49,10 +50,17 @@ def ticket_create(
 ) -> Ticket:
     """Raise a ticket: check, classify, prioritise, assign, record. Nothing is stored on error.
 
+    Impact, urgency and kind left out (None) default to low, low and incident; triage's intake
+    step (tickets.observers) may set them and what else a person did not choose, and may only
+    raise an impact or urgency a person gave.
+
     Only the record is written in the transaction: on SQLite it holds the one write lock, so
     the checks and look-ups before it do not keep other writers waiting.
     """
     attachments = list(attachments)
+    kind_given, kind = kind, kind or Kind.INCIDENT
+    impact_given, impact = impact, Impact.LOW if impact is None else impact
+    urgency_given, urgency = urgency, Impact.LOW if urgency is None else urgency
     values: dict[str, Any] = {
         "title": title, "description": description, "kind": kind, "channel": channel,
         "impact": impact, "urgency": urgency, "priority": priority,
@@ -70,62 +78,77 @@ def ticket_create(
 
     # Prioritise: the matrix decides unless a reason is given for another priority.
     computed = matrix_priority(impact, urgency)
-    if priority is not None and priority != computed:
-        if not priority_override_reason.strip():
-            problems.add(
-                "priority_override_reason", "A priority other than the matrix's needs a reason."
-            )
-            problems.raise_if_any()
-    else:
-        priority, priority_override_reason = computed, ""
+    overridden = priority is not None and priority != computed
+    if overridden and not priority_override_reason.strip():
+        problems.add(
+            "priority_override_reason", "A priority other than the matrix's needs a reason."
+        )
+        problems.raise_if_any()
 
-    # Assign: as asked, else the category's group, else the service desk. An agent named without
-    # a group takes the first of those they belong to, else their own group.
-    if assignment_group is None:
+    # An agent named without a group takes the first of the category's group, the service desk
+    # and their own groups that they belong to.
+    if assignment_group is None and assignee is not None:
         routed = [g for g in (category.default_group if category else None, default_group()) if g]
-        if assignee is not None:
-            routed += list(assignee.support_groups.all())
-            routed = [g for g in routed if g.members.filter(pk=assignee.pk).exists()]
+        routed += list(assignee.support_groups.all())
+        routed = [g for g in routed if g.members.filter(pk=assignee.pk).exists()]
         assignment_group = next((g for g in routed if g.is_active), None)
-        if assignee is not None and assignment_group is None:
+        if assignment_group is None:
             problems.add("assignee", f"{assignee} is not a member of any active group.")
             problems.raise_if_any()
 
-    state = State.ASSIGNED if assignee else State.NEW
-    recorded = {
-        "kind": kind, "state": state, "channel": channel, "title": title.strip(),
-        "requester": requester, "impact": impact, "urgency": urgency, "priority": priority,
-        "category": category, "subcategory": subcategory, "assignment_group": assignment_group,
-        "assignee": assignee, "affected_service": affected_service,
-        "configuration_item": configuration_item,
+    # What a person chose here wins over triage's rules and model (docs/decisions/0006).
+    given = {
+        "kind": kind_given, "category": category, "subcategory": subcategory,
+        "assignment_group": assignment_group, "assignee": assignee, "impact": impact_given,
+        "urgency": urgency_given,
     }  # fmt: skip
-    changes = {k: [None, display(v)] for k, v in recorded.items() if v not in (None, "")}
+    chosen = frozenset(name for name, value in given.items() if value is not None)
 
     with transaction.atomic():
         now = clock.now()  # in the transaction: numbers and creation times go up together
+        draft = Draft(
+            values={
+                "kind": kind, "title": title.strip(), "description": description,
+                "channel": channel, "requester": requester, "impact": impact,
+                "urgency": urgency, "category": category,
+                "subcategory": subcategory, "affected_service": affected_service,
+                "configuration_item": configuration_item, "assignment_group": assignment_group,
+                "assignee": assignee, "custom_fields": custom_fields,
+            },
+            chosen=chosen,
+            by=by,
+        )  # fmt: skip
+        after = intake_run(draft)  # triage: classify, prioritise, assign
+        v = draft.values
+        if not overridden:
+            if (v["impact"], v["urgency"]) != (impact, urgency):  # a rule raised them
+                computed = matrix_priority(v["impact"], v["urgency"])
+            priority, priority_override_reason = computed, ""
+        # Route what nothing routed: the category's group, else the service desk.
+        if v["assignment_group"] is None:
+            category_group = v["category"].default_group if v["category"] else None
+            routed = [g for g in (category_group, default_group()) if g and g.is_active]
+            v["assignment_group"] = next(iter(routed), None)
+
+        state = State.ASSIGNED if v["assignee"] else State.NEW
+        recorded = {
+            "kind": v["kind"], "state": state, "channel": channel, "title": v["title"],
+            "requester": requester, "impact": v["impact"], "urgency": v["urgency"],
+            "priority": priority, "category": v["category"], "subcategory": v["subcategory"],
+            "assignment_group": v["assignment_group"], "assignee": v["assignee"],
+            "affected_service": affected_service, "configuration_item": configuration_item,
+        }  # fmt: skip
+        changes = {k: [None, display(val)] for k, val in recorded.items() if val not in (None, "")}
         ticket = Ticket.objects.create(
-            number=next_number(kind),
-            kind=kind,
-            title=title.strip(),
+            number=next_number(v["kind"]),
             description=description,
-            state=state,
-            channel=channel,
-            requester=requester,
             reported_by=by if by.pk != requester.pk else None,
             organisation_id=requester.organisation_id,
-            category=category,
-            subcategory=subcategory,
-            affected_service=affected_service,
-            configuration_item=configuration_item,
-            impact=impact,
-            urgency=urgency,
-            priority=priority,
             priority_override_reason=priority_override_reason.strip(),
-            assignment_group=assignment_group,
-            assignee=assignee,
-            custom_fields=custom_fields,
+            custom_fields=v["custom_fields"],
             created_at=now,
             updated_at=now,
+            **recorded,
         )
         for watcher in watchers:
             Watch.objects.get_or_create(ticket=ticket, user=watcher)
@@ -137,6 +160,8 @@ def ticket_create(
             changes=changes,
             message=priority_override_reason.strip(),
         )
+        for record in after:
+            record(ticket)
         for upload in attachments:
             attachment_store(ticket=ticket, by=by, upload=upload, channel=channel)
     return ticket

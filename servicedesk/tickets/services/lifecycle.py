@@ -13,7 +13,7 @@ from servicedesk.core.errors import (
     ValidationFailed,
 )
 from servicedesk.tickets.choices import FINAL_STATES, TRANSITIONS, Channel, EventKind, State
-from servicedesk.tickets.models import Ticket
+from servicedesk.tickets.models import Ticket, TicketEvent
 from servicedesk.tickets.models.ticket import new_access_token
 from servicedesk.tickets.services._common import display, event_append, matrix_priority
 from servicedesk.tickets.services.validation import Problems, check_custom_fields, check_fields
@@ -291,12 +291,11 @@ def ticket_system_update(*, ticket: Ticket, changes: dict[str, Any], message: st
 
 def ticket_system_note(
     *, ticket: Ticket, kind: str, message: str, is_internal: bool = False
-) -> None:
-    """Record on the timeline something the desk noticed (an SLA warning, an automatic reply).
-
-    ``is_internal`` keeps it to agents, as an internal note is.
+) -> TicketEvent:
+    """Record on the timeline something the desk noticed (an SLA warning, a triage decision,
+    an automatic reply). ``is_internal`` keeps it to agents, as an internal note is.
     """
-    event_append(
+    return event_append(
         ticket=ticket,
         kind=kind,
         actor=None,

@@ -1,3 +1,5 @@
+"""Trained model versions: their figures, why one is not active, activate and train now."""
+
 from django.contrib import admin, messages
 
 from servicedesk.triage.learning import ActivationError, model_version_activate

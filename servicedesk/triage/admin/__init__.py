@@ -1,0 +1,3 @@
+"""Triage in the admin site: rules and group strategies, what triage decided, model versions."""
+
+from servicedesk.triage.admin import learning, rules  # noqa: F401  (each registers its models)
