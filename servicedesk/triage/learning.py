@@ -17,8 +17,7 @@ from django.db import transaction
 
 from servicedesk.core import clock
 from servicedesk.tickets.models import Ticket
-from servicedesk.triage.classifier import TrainingError, ticket_text, train
-from servicedesk.triage.classifier.storage import to_bytes
+from servicedesk.triage.classifier.text import ticket_text
 from servicedesk.triage.models import FieldModel, ModelVersion, TriageField, Trigger
 
 # What each field's label is read from (the names Prediction.field uses).
@@ -118,6 +117,11 @@ def _history(*, limit: int) -> list[dict]:
 
 
 def _train_field(field: str, history: list[dict], *, column: str, minimum: int) -> FieldResult:
+    # Imported by the training process only: scikit-learn costs about 75 MiB and a second, and
+    # every web worker and command imports this module through the admin and the tasks.
+    from servicedesk.triage.classifier.storage import to_bytes
+    from servicedesk.triage.classifier.training import TrainingError, train
+
     counts = Counter(str(row[column]) for row in history if row[column] not in (None, ""))
     kept = {value for value, n in counts.items() if n >= minimum}
     rare = sorted((v for v in counts if v not in kept), key=lambda v: (-counts[v], v))

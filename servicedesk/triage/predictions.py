@@ -11,14 +11,17 @@ activates a new version, the next prediction here loads it.
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from servicedesk.accounts.models import SupportGroup
 from servicedesk.tickets.models import Category
-from servicedesk.triage.classifier import TextClassifier, ticket_text
-from servicedesk.triage.classifier.storage import from_bytes
+from servicedesk.triage.classifier.text import ticket_text
 from servicedesk.triage.models import FieldModel, ModelVersion, TriageField
+
+if TYPE_CHECKING:
+    from servicedesk.triage.classifier.training import TextClassifier
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class Prediction:
 @dataclass(frozen=True)
 class _Loaded:
     version: int
-    fields: dict[str, tuple[TextClassifier, float]]  # field -> (classifier, stored threshold)
+    fields: dict[str, tuple["TextClassifier", float]]  # field -> (classifier, stored threshold)
 
 
 _lock = threading.Lock()
@@ -73,6 +76,10 @@ def forget() -> None:
 
 
 def _models_of(version: int) -> _Loaded:
+    # Loaded with the first prediction, not with the module: scikit-learn costs a process about
+    # 75 MiB and a second to import, and a desk without an active model never pays it.
+    from servicedesk.triage.classifier.storage import from_bytes
+
     global _loaded
     with _lock:
         if _loaded is None or _loaded.version != version:
