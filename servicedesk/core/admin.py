@@ -18,3 +18,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A queued mail is part of the change that queued it: it is sent or it fails, and stays.
+        return False

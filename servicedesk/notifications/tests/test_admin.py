@@ -74,6 +74,13 @@ def test_the_outbox_is_readable_in_the_admin_and_not_editable(
     assert (
         client.post(f"/admin/core/outboxmessage/{pk}/change/", {"to": "x@y.z"}).status_code == 403
     )
+    assert (
+        client.post(f"/admin/core/outboxmessage/{pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    deleting = {"action": "delete_selected", "_selected_action": [pk], "post": "yes"}
+    client.post("/admin/core/outboxmessage/", deleting)
+    assert OutboxMessage.objects.filter(pk=pk).exists()
+    assert b"delete_selected" not in listing.content
 
 
 def test_nothing_leaves_without_a_configured_transport(

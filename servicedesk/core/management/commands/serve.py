@@ -7,6 +7,7 @@ process manager sees the failure instead of a half-running desk.
 """
 
 import ctypes
+import os
 import signal
 import socket
 import subprocess
@@ -71,9 +72,15 @@ class Command(BaseCommand):
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, self._on_signal)
 
+        env = dict(os.environ)
+        # Links in mail (accept/reject, the ticket's page) name the address served here, unless
+        # the operator says which address people reach the desk at.
+        env.setdefault("SERVICEDESK_SITE_URL", f"http://{_url_host(_probe_host(host))}:{port}")
         children = {
-            "web server": self._spawn(self._gunicorn(host, port, workers)),
-            "worker": self._spawn([sys.executable, "-m", "servicedesk.cli", "worker", "--quiet"]),
+            "web server": self._spawn(self._gunicorn(host, port, workers), env),
+            "worker": self._spawn(
+                [sys.executable, "-m", "servicedesk.cli", "worker", "--quiet"], env
+            ),
         }
         url = f"http://{_url_host(_probe_host(host))}:{port}/healthz"
         try:
@@ -131,8 +138,8 @@ class Command(BaseCommand):
             "--no-control-socket",
         ]  # fmt: skip
 
-    def _spawn(self, command: list[str]) -> subprocess.Popen:
-        return subprocess.Popen(command, process_group=0, preexec_fn=_die_with_parent)
+    def _spawn(self, command: list[str], env: dict[str, str]) -> subprocess.Popen:
+        return subprocess.Popen(command, env=env, process_group=0, preexec_fn=_die_with_parent)
 
     def _wait_until_up(self, url: str, children: dict[str, subprocess.Popen]) -> str:
         """Wait until the web app answers; return what went wrong instead, if anything."""
