@@ -77,7 +77,7 @@ def _notify(ticket: Ticket, clock: Clock, threshold: int, person, role: str) -> 
         to=person.email,
         subject=f"[{ticket.number}] {_why(clock, threshold)}: {ticket.title}",
         body=(
-            f"{ticket.number} ({ticket.title}) is {_why(clock, threshold)}.\n"
+            f"{ticket.number} ({ticket.title}): {_why(clock, threshold)}.\n"
             f"Target: {_hours(clock.target)} of business time; due {due}.\n"
         ),
     )

@@ -78,6 +78,7 @@ def test_the_warning_is_recorded_once_and_mails_the_assignee_once(ticket, sweep_
     (mail,) = OutboxMessage.objects.filter(key__startswith="sla:")
     assert mail.to == "lee@example.org"
     assert mail.subject == f"[{ticket.number}] First response SLA at 75%: {ticket.title}"
+    assert mail.body.startswith(f"{ticket.number} ({ticket.title}): First response SLA at 75%.\n")
     warnings = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.SLA_WARNING)
     assert [e.message for e in warnings] == ["First response target: 75% of 1h used."]
     response = Clock.objects.get(ticket=ticket, metric=Metric.RESPONSE)
