@@ -213,6 +213,8 @@ def main() -> int:
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(made, copy)
     env = {**os.environ, "SERVICEDESK_DATA_DIR": str(copy), "DATABASE_URL": "", "REDIS_URL": ""}
+    # A kept desk was made by older code: bring its schema up to date first.
+    subprocess.run([str(SERVICEDESK), "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
     step = "edit" if args.only_edit else "measure"
     subprocess.run([sys.executable, __file__, "--inside", step], env=env, check=True)
     shutil.rmtree(copy, ignore_errors=True)
