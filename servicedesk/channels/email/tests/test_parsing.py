@@ -147,6 +147,24 @@ def test_message_ids_with_and_without_brackets():
     assert parse_message(b"Message-ID:\nSubject: x\n\nx\n").message_id == ""
 
 
+def test_ids_and_addresses_hold_no_raw_bytes_and_no_control_characters():
+    # What the database would refuse (NUL on PostgreSQL, lone surrogates everywhere) is decoded
+    # or dropped here, so that such a mail is read instead of quarantined.
+    parsed = parse_message(
+        b"From: J\xe9r\xf4me <jer\x00ome@acme.example>\nCc: bob\x00@acme.example\n"
+        b"Message-ID: <caf\xc3\xa9\x01@acme.example>\nIn-Reply-To: <r\x00@acme.example>\n"
+        b"References: <q\xe9@acme.example>\n\nx\n"
+    )
+    assert (parsed.from_name, parsed.from_address) == ("Jérôme", "jerome@acme.example")
+    assert parsed.cc == ("bob@acme.example",)
+    assert parsed.message_id == "café@acme.example"
+    assert parsed.in_reply_to == ("r@acme.example",)
+    # One stray byte is too little to tell its charset by: decoded somehow, but text.
+    (reference,) = parsed.references
+    assert reference.encode("utf-8").startswith(b"q")  # no lone surrogate: this would raise
+    assert reference.endswith("@acme.example")
+
+
 # Bodies and charsets.
 @pytest.mark.parametrize(
     ("content_type", "transfer", "body", "text"),

@@ -304,6 +304,20 @@ def test_http_endpoint_refusals(client, helpdesk_mailbox, secret, body, given, q
 
 
 @pytest.mark.django_db
+def test_http_endpoint_a_nul_in_an_address_is_no_mailbox_not_an_outage(
+    client, helpdesk_mailbox, network_mailbox, secret
+):
+    # PostgreSQL refused the look-up: 503 "try again later", and a sender retrying for days.
+    named = _post(client, mail(), query="?mailbox=help%00@example.org")
+    assert named.status_code == 400
+    assert named.json()["error"]["code"] == "unknown_mailbox"
+    headed = _post(client, b"From: ann@example.org\r\nTo: h\x00@x.example, network@example.org"
+                   b"\r\nSubject: hi\r\n\r\nhi\r\n")  # fmt: skip
+    assert headed.status_code == 202
+    assert InboundMessage.objects.get().mailbox == network_mailbox
+
+
+@pytest.mark.django_db
 def test_http_endpoint_refuses_too_large(client, helpdesk_mailbox, secret, settings):
     settings.SERVICEDESK_EMAIL_MAX_BYTES = 1000
     answer = _post(client, mail(body="y" * 3000))
