@@ -318,6 +318,32 @@ def test_http_endpoint_a_nul_in_an_address_is_no_mailbox_not_an_outage(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/x-www-form-urlencoded", b"from=ann%40example.org&subject=hi"),
+        ("multipart/form-data; boundary=x", b'--x\r\nContent-Disposition: form-data; name="email"'
+         b"\r\n\r\nFrom: ann@example.org\r\n\r\nhi\r\n--x--\r\n"),
+        ("application/json", b'{"from": "ann@example.org"}'),
+    ],
+    ids=["form", "multipart", "json"],
+)  # fmt: skip
+def test_http_endpoint_refuses_a_parsed_form_instead_of_the_raw_mail(
+    client, helpdesk_mailbox, secret, content_type, body
+):
+    # Were stored with 202, then became junk tickets or quarantine the integrator never saw.
+    answer = client.post(
+        URL, data=body, content_type=content_type, headers={"X-Inbound-Secret": "hook-secret"}
+    )
+    assert answer.status_code == 415
+    assert answer.json()["error"]["code"] == "unsupported_media_type"
+    assert InboundMessage.objects.count() == 0
+    plain = client.post(URL, data=mail(), content_type="text/plain",
+                        headers={"X-Inbound-Secret": "hook-secret"})  # fmt: skip
+    assert plain.status_code == 202  # any other type is taken as the raw message
+
+
+@pytest.mark.django_db
 def test_http_endpoint_refuses_too_large(client, helpdesk_mailbox, secret, settings):
     settings.SERVICEDESK_EMAIL_MAX_BYTES = 1000
     answer = _post(client, mail(body="y" * 3000))
