@@ -72,16 +72,17 @@ def decode_words(value: str, *, hints: Iterable[str] = ()) -> str:
     if "=?" not in value:
         return value
     pieces: list[str] = []
-    pending: bytes = b""
+    # A bytearray, extended in place: a header of 600,000 words took 24 s appended to bytes.
+    pending = bytearray()
     pending_charset: str | None = None
     position = 0
 
     def flush() -> None:
         nonlocal pending, pending_charset
         if pending:
-            text, _how = charsets.decode(pending, pending_charset, hints=hints)
+            text, _how = charsets.decode(bytes(pending), pending_charset, hints=hints)
             pieces.append(text)
-        pending, pending_charset = b"", None
+        pending, pending_charset = bytearray(), None
 
     for match in ENCODED_WORD.finditer(value):
         between = value[position : match.start()]
