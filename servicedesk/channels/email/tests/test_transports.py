@@ -424,6 +424,25 @@ def test_ingest_email_database_unavailable_is_75_with_one_line(tmp_path):
     assert "database is unavailable" in lines[0] and "try again later" in lines[0]
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["smtp-listen", "--port", "abc"], "argument --port: invalid int value: 'abc'"),
+        (["poll-mailboxes", "--every"], "unrecognized arguments: --every"),
+    ],
+    ids=["smtp-listen", "poll-mailboxes"],
+)
+def test_bad_arguments_are_one_line_on_stderr(tmp_path, args, said):
+    # argparse printed the whole usage (six lines) before the error.
+    env = {**os.environ, "SERVICEDESK_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "servicedesk.cli", *args],
+        env=env, capture_output=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [f"servicedesk {args[0]}: error: {said}"]
+
+
 def test_mailbox_model_reads_the_secret_when_needed(monkeypatch):
     box = Mailbox(imap_secret="stored", imap_secret_env="")
     assert box.imap_password() == "stored"
