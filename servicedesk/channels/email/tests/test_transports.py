@@ -147,6 +147,38 @@ def test_imap_wrong_password_is_recorded_on_the_mailbox(imap_mailbox, monkeypatc
 
 
 @pytest.mark.django_db
+def test_imap_settings_imaplib_cannot_send_are_recorded_and_the_next_mailbox_polled(
+    imap_mailbox, imap_store, network_mailbox, monkeypatch, requester_ann
+):
+    # Were a UnicodeError traceback that stopped poll-mailboxes before the next mailbox and
+    # left no last poll error.
+    imap_store.add(mail(subject="Still fetched", to="network@example.org"))
+    # The first mailbox polled has a host label over 63 characters; the second the server.
+    Mailbox.objects.filter(pk=network_mailbox.pk).update(
+        imap_enabled=True, imap_host="127.0.0.1", imap_port=imap_mailbox.imap_port,
+        imap_username="desk", imap_secret="s3cret", imap_security=ImapSecurity.PLAIN,
+    )  # fmt: skip
+    Mailbox.objects.filter(pk=imap_mailbox.pk).update(imap_host="a" * 64 + ".example")
+    out = io.StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("poll-mailboxes", stdout=out)
+    assert refused.value.returncode == 1
+    assert str(refused.value).startswith("help@example.org: ")
+    assert out.getvalue() == "network@example.org: 1 fetched, 1 stored\n"
+    assert Ticket.objects.get().title == "Still fetched"
+    imap_mailbox.refresh_from_db()
+    assert imap_mailbox.last_poll_error.startswith("Cannot connect to aaaa")
+
+    Mailbox.objects.filter(pk=imap_mailbox.pk).update(imap_host="127.0.0.1")
+
+    monkeypatch.setenv("HELP_IMAP_PASSWORD", "geheim-ü")  # LOGIN sends ASCII only
+    with pytest.raises(ImapError):
+        mailbox_poll(mailbox=Mailbox.objects.get(pk=imap_mailbox.pk))
+    imap_mailbox.refresh_from_db()
+    assert imap_mailbox.last_poll_error.startswith("UnicodeEncodeError: ")
+
+
+@pytest.mark.django_db
 def test_imap_xoauth2_with_the_token_in_the_database(imap_mailbox, imap_store, requester_ann):
     imap_store.token = "ya29.token"
     imap_mailbox.imap_auth = ImapAuth.XOAUTH2
