@@ -2,8 +2,9 @@
 
 Templates are written by admins, so they run in an engine of their own: no template loaders
 (no ``{% include %}`` or ``{% extends %}`` of files), no tag libraries to ``{% load %}``, no
-HTML escaping (the mail is plain text), and a context of strings and dicts only, so a template
-can print what it is given and nothing else.
+HTML escaping (the mail is plain text), no loops or other tags whose cost grows without bound
+(``template_language``), and a context of strings and dicts only, so a template can print what
+it is given and nothing else.
 """
 
 import logging
@@ -16,7 +17,19 @@ from servicedesk.notifications.defaults import DEFAULT_TEMPLATES
 from servicedesk.notifications.models import NotificationTemplate
 
 logger = logging.getLogger(__name__)
-ENGINE = Engine(autoescape=False, libraries={}, loaders=[])
+
+
+class _MailEngine(Engine):
+    # Not Django's built-in tags and filters: only those of template_language.
+    default_builtins: list[str] = []
+
+
+ENGINE = _MailEngine(
+    autoescape=False,
+    libraries={},
+    loaders=[],
+    builtins=["servicedesk.notifications.template_language"],
+)
 
 # What a template may use; the admin's preview renders these sample values.
 SAMPLE_CONTEXT: dict[str, Any] = {

@@ -146,13 +146,12 @@ def _raise_priority(ticket: Ticket, clock: Clock, action: SLAAction, threshold: 
 def _reassign(ticket: Ticket, clock: Clock, action: SLAAction, threshold: int) -> str:
     if action.group_id == ticket.assignment_group_id:
         return ""
-    _move(
-        ticket,
-        clock,
-        threshold,
-        {"assignment_group": action.group},
-        f"reassigned to {action.group}.",
-    )
+    # Read now, not from the policy's kept rules: a group deactivated since the policy was
+    # saved must not receive breaching tickets that nobody works any more.
+    group = SupportGroup.objects.filter(pk=action.group_id, is_active=True).first()
+    if group is None:
+        return "the group to reassign to is not active"
+    _move(ticket, clock, threshold, {"assignment_group": group}, f"reassigned to {group}.")
     return ""
 
 

@@ -37,6 +37,10 @@ from servicedesk.channels.email.transports.common import mailbox_for, receive
 from servicedesk.core.errors import TransitionNotAllowed, ValidationFailed
 
 SECRET_HEADER = "X-Inbound-Secret"
+# Bodies that are surely no raw message: a provider's webhook set to post its parsed form (or
+# JSON) instead of the raw mail. Stored, they would become junk tickets or quarantine, and the
+# sender would have been told 202.
+NOT_MAIL = ("application/x-www-form-urlencoded", "multipart/form-data", "application/json")
 
 
 class RawMessageParser(BaseParser):
@@ -83,6 +87,7 @@ class InboundMailView(APIView):
             401: ERROR,
             404: ERROR,
             413: ERROR,
+            415: ERROR,
             503: ERROR,
         },  # fmt: skip
     )
@@ -95,6 +100,13 @@ class InboundMailView(APIView):
             return error_response(
                 401, "bad_secret", f"The {SECRET_HEADER} header is missing or wrong."
             )
+        media_type = request.content_type.partition(";")[0].strip().lower()
+        if media_type in NOT_MAIL:
+            return error_response(
+                415, "unsupported_media_type",
+                f"A {media_type} body is not a mail message; post the raw message "
+                "(Content-Type: message/rfc822).",
+            )  # fmt: skip
         limit = settings.SERVICEDESK_EMAIL_MAX_BYTES
         # Read the stream, not request.body: that refuses anything over Django's form limit.
         raw = request._request.read(limit + 1)

@@ -41,6 +41,7 @@ from servicedesk.tickets.services import (
 from servicedesk.tickets.services.validation import TITLE_MAX
 
 NOTE_EXCERPT = 2000
+ADDRESS_MAX = 254  # RFC 5321's longest path, and the length of an account's email field
 NO_SUBJECT = "(no subject)"
 ORIGINAL_NAME = "original-message.eml"
 
@@ -160,6 +161,11 @@ def _sender(mailbox: Mailbox, parsed: ParsedMessage, raw: bytes, delivery: Deliv
         address = sender_in_raw(raw)
     if not address:
         raise Unusable("The message has no usable sender address (From).")
+    if len(address) > ADDRESS_MAX:
+        raise Unusable(
+            f"The sender address is {len(address):,} characters long; an address has at most "
+            f"{ADDRESS_MAX}."
+        )
     user = user_for_address(address)
     if user is None:
         if mailbox.unknown_sender == UnknownSender.REJECT:

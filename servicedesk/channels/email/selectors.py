@@ -50,15 +50,28 @@ def users_for_addresses(addresses: Iterable[str]) -> list[User]:
     return [found[a] for a in wanted if a in found]
 
 
+def _possible_address(address: str) -> bool:
+    # NUL or a lone surrogate (a raw 8-bit byte): no mailbox has one, and the database refuses
+    # it in a query (PostgreSQL's error would pass for the database being down, and have the
+    # sender retry for days).
+    if not address or "\x00" in address:
+        return False
+    try:
+        address.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def mailbox_for_address(address: str) -> Mailbox | None:
-    if not address:
+    if not _possible_address(address):
         return None
     return Mailbox.objects.filter(address=address.strip().lower(), is_active=True).first()
 
 
 def mailbox_for_recipients(addresses: Iterable[str]) -> Mailbox | None:
     """The first active mailbox among ``addresses``; the only one when there is just one."""
-    wanted = [a.strip().lower() for a in addresses if a and a.strip()]
+    wanted = [a.strip().lower() for a in addresses if _possible_address(a) and a.strip()]
     active = Mailbox.objects.filter(is_active=True)
     by_address = {m.address: m for m in active.filter(address__in=wanted)} if wanted else {}
     for address in wanted:

@@ -57,7 +57,7 @@ def inbound_message_store(
         raw_sha256=hashlib.sha256(raw).hexdigest(),
         size=len(raw),
         received_at=clock.now(),
-        envelope_from=envelope_from[:998],
+        envelope_from=envelope_from.replace("\x00", "")[:998],
     )
 
 

@@ -6,6 +6,7 @@ from servicedesk.core.models import OutboxMessage
 from servicedesk.core.outbox import outbox_deliver_job
 from servicedesk.notifications.defaults import DEFAULT_TEMPLATES
 from servicedesk.notifications.models import NotificationTemplate
+from servicedesk.notifications.rendering import SAMPLE_CONTEXT, render_notification, render_strings
 from servicedesk.tickets.tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +94,38 @@ def test_nothing_leaves_without_a_configured_transport(
     settings.SERVICEDESK_MAIL_DELIVERY = True
     assert outbox_deliver_job() == 1
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Quick on the sample note, hours on a real one: loops over a value are refused.
+        "{% for a in ticket.resolution_notes %}{% for b in ticket.resolution_notes %}"
+        "{% for c in ticket.resolution_notes %}x{% endfor %}{% endfor %}{% endfor %}",
+        "{% lorem 100000000 w %}",
+        '{{ ticket.title|ljust:"900000000" }}',
+        '{{ links_valid_days|stringformat:"0900000000d" }}',
+    ],
+    ids=["nested loops", "lorem", "ljust", "stringformat"],
+)
+def test_a_template_whose_cost_has_no_bound_is_refused(client, admin_ada, body):
+    client.force_login(admin_ada)
+    response = client.post(
+        change_url("resolved"),
+        {"kind": "resolved", "enabled": "on", "subject": "Done", "body": body},
+    )
+    assert response.status_code == 200
+    assert "This template does not work" in response.context["adminform"].form.errors["body"][0]
+    assert (
+        NotificationTemplate.objects.get(kind="resolved").body == DEFAULT_TEMPLATES["resolved"][1]
+    )
+
+
+def test_a_stored_loop_is_sent_as_the_default_text(db):
+    # Saved around the form (an older release took loops): the mail still goes, with the default.
+    template = NotificationTemplate.objects.get(kind="resolved")
+    template.body = "{% for c in ticket.title %}{{ c }}{% endfor %}"
+    template.save()
+    context = {**SAMPLE_CONTEXT, "ticket": {**SAMPLE_CONTEXT["ticket"], "title": "t" * 10_000}}
+    subject, body = render_notification(kind="resolved", template=template, context=context)
+    assert body == render_strings(*DEFAULT_TEMPLATES["resolved"], context)[1]

@@ -188,3 +188,28 @@ def test_an_inactive_escalation_target_falls_back_to_the_category(ticket, networ
     sweep_at(1.5)
     ticket.refresh_from_db()
     assert ticket.assignment_group == network_team
+
+
+@pytest.mark.parametrize("active", [True, False])
+def test_a_breach_reassigns_to_the_named_group_only_while_it_is_active(
+    requester_ann, service_desk, network_team, time_machine, sweep_at, active
+):
+    # Moved breaching tickets into a deactivated group, whose queue nobody works.
+    policy_with(
+        calendar=berlin_office(), response="1h", resolution="8h",
+        actions=[(100, Action.REASSIGN, network_team)],
+    )  # fmt: skip
+    time_machine.move_to(MONDAY_0900, tick=False)
+    ticket = make_ticket(
+        requester=requester_ann, impact=2, urgency=2, assignment_group=service_desk
+    )
+    network_team.is_active = active
+    network_team.save()
+    report = sweep_at(20)
+    ticket.refresh_from_db()
+    if active:
+        assert ticket.assignment_group == network_team
+        assert report.notes == []
+    else:
+        assert ticket.assignment_group == service_desk
+        assert report.notes == [f"{ticket.number}: the group to reassign to is not active"] * 2

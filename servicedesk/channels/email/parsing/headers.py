@@ -22,6 +22,10 @@ from servicedesk.channels.email.parsing import charsets
 ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
 FOLD = re.compile(r"\r?\n(?=[ \t])|\r(?=[ \t])")
 LINE_BREAK = re.compile(r"[\r\n]+")
+# Control characters other than the blanks: no address or id holds one, and the database
+# refuses NUL (PostgreSQL) and lone surrogates (both), so they are dropped before anything
+# reads an address or an id.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 ADDR_SPEC = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?"
 )
@@ -68,16 +72,17 @@ def decode_words(value: str, *, hints: Iterable[str] = ()) -> str:
     if "=?" not in value:
         return value
     pieces: list[str] = []
-    pending: bytes = b""
+    # A bytearray, extended in place: a header of 600,000 words took 24 s appended to bytes.
+    pending = bytearray()
     pending_charset: str | None = None
     position = 0
 
     def flush() -> None:
         nonlocal pending, pending_charset
         if pending:
-            text, _how = charsets.decode(pending, pending_charset, hints=hints)
+            text, _how = charsets.decode(bytes(pending), pending_charset, hints=hints)
             pieces.append(text)
-        pending, pending_charset = b"", None
+        pending, pending_charset = bytearray(), None
 
     for match in ENCODED_WORD.finditer(value):
         between = value[position : match.start()]
@@ -107,7 +112,7 @@ def addresses(values: Iterable[str], *, hints: Iterable[str] = ()) -> list[tuple
     hints = tuple(hints)
     found: list[tuple[str, str]] = []
     for value in values:
-        text = LINE_BREAK.sub(" ", FOLD.sub("", raw_text(value, hints=hints)))
+        text = LINE_BREAK.sub(" ", FOLD.sub("", CONTROL.sub("", raw_text(value, hints=hints))))
         try:
             pairs = email.utils.getaddresses([text])
         except Exception:  # a hostile header must not stop the parse
@@ -129,11 +134,12 @@ def message_ids(value: str | None) -> tuple[str, ...]:
     """The ids in a Message-ID, In-Reply-To or References value, without angle brackets.
 
     Ids written without brackets (``Message-Id: 2020...@example.com``) are taken as words that
-    hold an "@".
+    hold an "@". Raw 8-bit bytes are decoded and control characters dropped: an id is stored
+    and looked up, and the database takes neither.
     """
     if not value:
         return ()
-    text = FOLD.sub("", value)
+    text = CONTROL.sub("", raw_text(FOLD.sub("", value)))
     ids = ANGLE_ID.findall(text)
     if not ids:
         ids = [word.strip("<>,;") for word in text.split() if "@" in word]

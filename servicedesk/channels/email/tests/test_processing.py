@@ -485,6 +485,58 @@ def test_text_the_database_refuses_is_cleaned(deliver, requester_ann):
     assert message.ticket.description == "ab"
 
 
+def _raw(headers: bytes) -> bytes:
+    return b"To: help@example.org\r\nSubject: hello\r\n" + headers + b"\r\nbody text\r\n"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        b"From: ann@example.org\r\nMessage-ID: <caf\xe9@client.example>\r\n",
+        b"From: ann@example.org\r\nMessage-ID: <a\x00b@client.example>\r\n",
+        b"From: ann@example.org\r\nIn-Reply-To: <r\xe9@x.example>\r\n",
+        b"From: ann@example.org\r\nReferences: <r\x00@x.example>\r\n",
+        b"From: <ann\x00@example.org>\r\n",
+        b"From: ann@example.org\r\nCc: bob\x00@example.org\r\n",
+    ],
+    ids=["8-bit message-id", "NUL message-id", "8-bit in-reply-to", "NUL references",
+         "NUL sender", "NUL cc"],
+)  # fmt: skip
+def test_raw_bytes_and_nul_in_ids_and_addresses_still_make_the_ticket(
+    deliver, requester_ann, requester_bob, headers
+):
+    # Were quarantined with UnicodeEncodeError (both databases) or DataError (PostgreSQL).
+    message = deliver(_raw(headers))
+    assert (message.state, message.outcome) == (InboundState.PROCESSED, Outcome.TICKET_CREATED)
+    assert message.ticket.requester == requester_ann
+    assert "\x00" not in message.message_id
+    message.message_id.encode("utf-8")  # no lone surrogate
+
+
+def test_a_cleaned_message_id_still_threads_and_deduplicates(deliver, requester_ann):
+    first = deliver(_raw(b"From: ann@example.org\r\nMessage-ID: <caf\xc3\xa9@client.example>\r\n"))
+    again = deliver(_raw(b"From: ann@example.org\r\nMessage-ID: <caf\xc3\xa9@client.example>\r\n"))
+    assert again.state == InboundState.DUPLICATE and again.ticket == first.ticket
+    reply = deliver(
+        _raw(
+            b"From: ann@example.org\r\nMessage-ID: <r2@client.example>\r\n"
+            b"In-Reply-To: <caf\xc3\xa9@client.example>\r\n"
+        )
+    )
+    assert (reply.outcome, reply.ticket) == (Outcome.REPLY_ADDED, first.ticket)
+    assert Ticket.objects.count() == 1
+
+
+def test_a_sender_address_too_long_for_an_account_is_quarantined_with_the_reason(deliver):
+    # Was a DataError on PostgreSQL, and an account with an invalid address on SQLite.
+    message = deliver(_raw(b"From: " + b"x" * 300 + b"@example.org\r\n"))
+    assert message.state == InboundState.QUARANTINED
+    assert message.reason == (
+        "The sender address is 312 characters long; an address has at most 254."
+    )
+    assert not User.objects.filter(email__startswith="xxx").exists()
+
+
 def test_a_long_subject_is_cut_to_the_title_length(deliver, requester_ann):
     message = deliver(mail(subject="word " * 200))
     assert message.ticket.title == ("word " * 200)[:255].rstrip()

@@ -147,6 +147,38 @@ def test_imap_wrong_password_is_recorded_on_the_mailbox(imap_mailbox, monkeypatc
 
 
 @pytest.mark.django_db
+def test_imap_settings_imaplib_cannot_send_are_recorded_and_the_next_mailbox_polled(
+    imap_mailbox, imap_store, network_mailbox, monkeypatch, requester_ann
+):
+    # Were a UnicodeError traceback that stopped poll-mailboxes before the next mailbox and
+    # left no last poll error.
+    imap_store.add(mail(subject="Still fetched", to="network@example.org"))
+    # The first mailbox polled has a host label over 63 characters; the second the server.
+    Mailbox.objects.filter(pk=network_mailbox.pk).update(
+        imap_enabled=True, imap_host="127.0.0.1", imap_port=imap_mailbox.imap_port,
+        imap_username="desk", imap_secret="s3cret", imap_security=ImapSecurity.PLAIN,
+    )  # fmt: skip
+    Mailbox.objects.filter(pk=imap_mailbox.pk).update(imap_host="a" * 64 + ".example")
+    out = io.StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("poll-mailboxes", stdout=out)
+    assert refused.value.returncode == 1
+    assert str(refused.value).startswith("help@example.org: ")
+    assert out.getvalue() == "network@example.org: 1 fetched, 1 stored\n"
+    assert Ticket.objects.get().title == "Still fetched"
+    imap_mailbox.refresh_from_db()
+    assert imap_mailbox.last_poll_error.startswith("Cannot connect to aaaa")
+
+    Mailbox.objects.filter(pk=imap_mailbox.pk).update(imap_host="127.0.0.1")
+
+    monkeypatch.setenv("HELP_IMAP_PASSWORD", "geheim-ü")  # LOGIN sends ASCII only
+    with pytest.raises(ImapError):
+        mailbox_poll(mailbox=Mailbox.objects.get(pk=imap_mailbox.pk))
+    imap_mailbox.refresh_from_db()
+    assert imap_mailbox.last_poll_error.startswith("UnicodeEncodeError: ")
+
+
+@pytest.mark.django_db
 def test_imap_xoauth2_with_the_token_in_the_database(imap_mailbox, imap_store, requester_ann):
     imap_store.token = "ya29.token"
     imap_mailbox.imap_auth = ImapAuth.XOAUTH2
@@ -304,6 +336,46 @@ def test_http_endpoint_refusals(client, helpdesk_mailbox, secret, body, given, q
 
 
 @pytest.mark.django_db
+def test_http_endpoint_a_nul_in_an_address_is_no_mailbox_not_an_outage(
+    client, helpdesk_mailbox, network_mailbox, secret
+):
+    # PostgreSQL refused the look-up: 503 "try again later", and a sender retrying for days.
+    named = _post(client, mail(), query="?mailbox=help%00@example.org")
+    assert named.status_code == 400
+    assert named.json()["error"]["code"] == "unknown_mailbox"
+    headed = _post(client, b"From: ann@example.org\r\nTo: h\x00@x.example, network@example.org"
+                   b"\r\nSubject: hi\r\n\r\nhi\r\n")  # fmt: skip
+    assert headed.status_code == 202
+    assert InboundMessage.objects.get().mailbox == network_mailbox
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/x-www-form-urlencoded", b"from=ann%40example.org&subject=hi"),
+        ("multipart/form-data; boundary=x", b'--x\r\nContent-Disposition: form-data; name="email"'
+         b"\r\n\r\nFrom: ann@example.org\r\n\r\nhi\r\n--x--\r\n"),
+        ("application/json", b'{"from": "ann@example.org"}'),
+    ],
+    ids=["form", "multipart", "json"],
+)  # fmt: skip
+def test_http_endpoint_refuses_a_parsed_form_instead_of_the_raw_mail(
+    client, helpdesk_mailbox, secret, content_type, body
+):
+    # Were stored with 202, then became junk tickets or quarantine the integrator never saw.
+    answer = client.post(
+        URL, data=body, content_type=content_type, headers={"X-Inbound-Secret": "hook-secret"}
+    )
+    assert answer.status_code == 415
+    assert answer.json()["error"]["code"] == "unsupported_media_type"
+    assert InboundMessage.objects.count() == 0
+    plain = client.post(URL, data=mail(), content_type="text/plain",
+                        headers={"X-Inbound-Secret": "hook-secret"})  # fmt: skip
+    assert plain.status_code == 202  # any other type is taken as the raw message
+
+
+@pytest.mark.django_db
 def test_http_endpoint_refuses_too_large(client, helpdesk_mailbox, secret, settings):
     settings.SERVICEDESK_EMAIL_MAX_BYTES = 1000
     answer = _post(client, mail(body="y" * 3000))
@@ -382,6 +454,25 @@ def test_ingest_email_database_unavailable_is_75_with_one_line(tmp_path):
     lines = done.stderr.decode().strip().splitlines()
     assert len(lines) == 1
     assert "database is unavailable" in lines[0] and "try again later" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["smtp-listen", "--port", "abc"], "argument --port: invalid int value: 'abc'"),
+        (["poll-mailboxes", "--every"], "unrecognized arguments: --every"),
+    ],
+    ids=["smtp-listen", "poll-mailboxes"],
+)
+def test_bad_arguments_are_one_line_on_stderr(tmp_path, args, said):
+    # argparse printed the whole usage (six lines) before the error.
+    env = {**os.environ, "SERVICEDESK_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "servicedesk.cli", *args],
+        env=env, capture_output=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [f"servicedesk {args[0]}: error: {said}"]
 
 
 def test_mailbox_model_reads_the_secret_when_needed(monkeypatch):

@@ -35,6 +35,11 @@ class ImapError(Exception):
     """The server refused or broke off; the poll stops and says why on the mailbox."""
 
 
+# What a poll can meet: the network, the server, and UnicodeError for settings imaplib cannot
+# send (a host label over 63 characters, a password that is not ASCII for LOGIN).
+FAILURES = (OSError, imaplib.IMAP4.error, UnicodeError)
+
+
 @dataclass
 class PollResult:
     fetched: int = 0
@@ -88,7 +93,7 @@ def mailbox_poll(*, mailbox: Mailbox, limit: int = BATCH) -> PollResult:
     result = PollResult()
     try:
         client = connect(mailbox)
-    except (OSError, imaplib.IMAP4.error) as error:
+    except FAILURES as error:
         _record(mailbox, f"Cannot connect to {mailbox.imap_host}:{mailbox.imap_port}: {error}")
         raise ImapError(str(error)) from error
     try:
@@ -106,7 +111,7 @@ def mailbox_poll(*, mailbox: Mailbox, limit: int = BATCH) -> PollResult:
         if moved:
             _ok(client.expunge(), "EXPUNGE")
         _record(mailbox, "")
-    except (imaplib.IMAP4.error, OSError, ImapError) as error:
+    except (*FAILURES, ImapError) as error:
         _record(mailbox, f"{type(error).__name__}: {error}")
         raise ImapError(str(error)) from error
     finally:

@@ -8,10 +8,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from servicedesk.channels.email.selectors import imap_mailboxes
 from servicedesk.channels.email.transports.imap import ImapError, mailbox_poll
+from servicedesk.core.commands import one_line_usage_errors
 
 
 class Command(BaseCommand):
     help = "Fetch, store and process the mail waiting in the IMAP mailboxes (all, or those named)."
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        return one_line_usage_errors(super().create_parser(prog_name, subcommand, **kwargs))
 
     def add_arguments(self, parser):
         parser.add_argument("addresses", nargs="*", metavar="ADDRESS")

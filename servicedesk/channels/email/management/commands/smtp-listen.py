@@ -10,6 +10,7 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 
 from servicedesk.channels.email.transports.smtp import SmtpListener
+from servicedesk.core.commands import one_line_usage_errors
 
 
 class Command(BaseCommand):
@@ -18,6 +19,9 @@ class Command(BaseCommand):
         "processed by the worker. Ctrl-C or SIGTERM stops it."
     )
     requires_system_checks: list[str] = []
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        return one_line_usage_errors(super().create_parser(prog_name, subcommand, **kwargs))
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
