@@ -76,9 +76,27 @@ def _finish(message: InboundMessage, **values) -> InboundMessage:
     return message
 
 
-def _quarantine(message: InboundMessage, reason: str) -> InboundMessage:
+def _quarantine(
+    message: InboundMessage, reason: str, parsed: ParsedMessage | None = None
+) -> InboundMessage:
+    """Set the message aside with its reason, and what the admin needs to tell it apart."""
     logger.warning("inbound message %s quarantined: %s", message.pk, reason)
-    return _finish(message, state=InboundState.QUARANTINED, reason=reason[:5000], dedup_key=None)
+    known = _known(parsed) if parsed is not None else {}
+    return _finish(
+        message, state=InboundState.QUARANTINED, reason=reason[:5000], dedup_key=None, **known
+    )
+
+
+def _known(parsed: ParsedMessage) -> dict[str, object]:
+    """What the parse says of a message that its row keeps, whatever becomes of it."""
+    automatic = automatic_kind(parsed)
+    return {
+        "message_id": parsed.message_id[:998],
+        "from_address": clean_text(parsed.from_address)[:320],
+        "subject": clean_text(parsed.subject)[:500],
+        "is_automatic": bool(automatic),
+        "automatic": automatic,
+    }
 
 
 def inbound_message_process(*, message_id: int) -> InboundMessage:
@@ -113,22 +131,18 @@ def inbound_message_process(*, message_id: int) -> InboundMessage:
         except TRANSIENT:
             raise
         except (Unusable, ServiceError) as error:
-            return _quarantine(message, getattr(error, "message", None) or str(error))
+            return _quarantine(message, getattr(error, "message", None) or str(error), parsed)
         except Exception as error:  # keep the mail, tell the admin why
             logger.exception("inbound message %s failed", message.pk)
-            return _quarantine(message, f"{type(error).__name__}: {error}")
-    return _quarantine(message, "The message could not be recorded (a conflict twice over).")
+            return _quarantine(message, f"{type(error).__name__}: {error}", parsed)
+    return _quarantine(
+        message, "The message could not be recorded (a conflict twice over).", parsed
+    )
 
 
 def _process(message: InboundMessage, parsed: ParsedMessage) -> InboundMessage:
-    automatic = automatic_kind(parsed)
-    known = {
-        "message_id": parsed.message_id[:998],
-        "from_address": clean_text(parsed.from_address)[:320],
-        "subject": clean_text(parsed.subject)[:500],
-        "is_automatic": bool(automatic),
-        "automatic": automatic,
-    }
+    known = _known(parsed)
+    automatic = known["automatic"]
     with transaction.atomic():
         locked = InboundMessage.objects.select_for_update().filter(pk=message.pk)
         if locked.values_list("state", flat=True).get() != InboundState.RECEIVED:

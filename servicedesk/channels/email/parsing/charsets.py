@@ -142,9 +142,12 @@ def decode(
             return data.decode(name), name
         except (UnicodeDecodeError, LookupError):
             continue
-    # UTF-8 with a stray broken byte (a truncated line, a pasted fragment) stays UTF-8.
+    # UTF-8 with a stray broken byte (a truncated line, a pasted fragment) stays UTF-8; a lone
+    # 8-bit byte in text that holds no UTF-8 sequence at all ("R\xe9union") is a single-byte
+    # charset, not broken UTF-8.
     lenient = data.decode("utf-8", errors="replace")
-    if lenient.count("\ufffd") <= max(1, len(lenient) // 200):
+    has_utf8 = any(ch > "\x7f" and ch != "\ufffd" for ch in lenient)
+    if has_utf8 and lenient.count("\ufffd") <= max(1, len(lenient) // 200):
         return lenient, "utf-8 (with replacements)"
     if len(data) >= DETECTION_MIN_BYTES:
         best = from_bytes(data).best()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from servicedesk.channels.email.parsing.message import ParsedMessage
 
 
 def parse_summary(parsed: ParsedMessage) -> dict[str, object]:
-    """The fields admins and scripts read, in a fixed order. Inline images and the HTML
-    alternative are not among ``attachments``."""
+    """The fields admins and scripts read, in a fixed order: the issue's list, then what the
+    admin guide explains beside it (list mail, the Return-Path, the delivery report of a bounce,
+    what was repaired or guessed). Inline images and the HTML alternative are not among
+    ``attachments``."""
     return {
         "from_address": parsed.from_address,
         "to": list(parsed.to),
@@ -26,4 +30,10 @@ def parse_summary(parsed: ParsedMessage) -> dict[str, object]:
         ],
         "is_auto_reply": parsed.is_auto_reply,
         "is_bounce": parsed.is_bounce,
+        "is_list": parsed.is_list,
+        "return_path": parsed.return_path,
+        "delivery_status": (
+            dataclasses.asdict(parsed.delivery_status) if parsed.delivery_status else None
+        ),
+        "defects": list(parsed.defects),
     }

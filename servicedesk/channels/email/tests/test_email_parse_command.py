@@ -15,6 +15,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 KEYS = [
     "from_address", "to", "cc", "subject", "date", "message_id", "in_reply_to", "references",
     "body_text", "reply_text", "has_html", "attachments", "is_auto_reply", "is_bounce",
+    # beyond item 8: what the admin guide explains
+    "is_list", "return_path", "delivery_status", "defects",
 ]  # fmt: skip
 
 
@@ -31,7 +33,7 @@ def run(monkeypatch, capsys, *args: str, stdin: bytes = b"") -> tuple[int, str, 
     return status, out, err
 
 
-def test_prints_exactly_the_fields_of_item_8(monkeypatch, capsys):
+def test_prints_the_fields_of_item_8_then_the_admin_guides(monkeypatch, capsys):
     status, out, err = run(monkeypatch, capsys, str(FIXTURES / "inline-cid.eml"))
     assert (status, err) == (0, "")
     answer = json.loads(out)
@@ -52,6 +54,10 @@ def test_prints_exactly_the_fields_of_item_8(monkeypatch, capsys):
         "attachments": [{"filename": "log.pdf", "content_type": "application/pdf", "size": 77}],
         "is_auto_reply": False,
         "is_bounce": False,
+        "is_list": False,
+        "return_path": None,
+        "delivery_status": None,
+        "defects": [],
     }
 
 
@@ -77,6 +83,16 @@ def test_a_bounce_and_its_flags(monkeypatch, capsys):
         True,
         "2026-12-03T10:00:00+01:00",
     )
+    assert answer["return_path"] == ""
+    assert answer["delivery_status"] == {
+        "action": "failed",
+        "status": "5.1.1",
+        "final_recipient": "gone@acme.example",
+        "original_recipient": answer["delivery_status"]["original_recipient"],
+        "diagnostic_code": "smtp; 550 5.1.1 user unknown",
+        "original_message_id": "n1@servicedesk.example",
+        "original_subject": "[INC0001234] We received your request",
+    }
 
 
 def _empty(folder: Path) -> Path:

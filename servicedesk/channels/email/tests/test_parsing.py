@@ -90,6 +90,8 @@ def _word(charset: str, text: str) -> bytes:
         (b"Subject: =?x-unknown?q?Gr=C3=BC=C3=9Fe?=", "Grüße"),  # unknown label, UTF-8 bytes
         ("Subject: Grüße aus Köln".encode(), "Grüße aus Köln"),  # raw 8-bit UTF-8
         ("Subject: Grüße".encode("cp1252"), "Grüße"),  # raw 8-bit, not UTF-8
+        (b"Subject: R\xe9union report", "Réunion report"),  # one 8-bit byte: not broken UTF-8
+        ("Subject: Réunion – ok".encode() + b" \xff", "Réunion – ok \ufffd"),  # UTF-8, one bad byte
         (b"Subject: =?utf-8?b?R3LDvMOfZQ?=", "Grüße"),  # base64 without its padding
     ],
 )

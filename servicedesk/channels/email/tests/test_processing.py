@@ -239,10 +239,13 @@ def test_a_failure_quarantines_with_the_reason_and_requeue_processes_it(
 
 
 def test_no_sender_address_is_quarantined(deliver):
-    raw = mail(sender="undisclosed", message_id="nosender@x")
+    raw = mail(sender="undisclosed", message_id="nosender@x", subject="Who am I")
     message = deliver(raw)
     assert message.state == InboundState.QUARANTINED
     assert "sender" in message.reason
+    # The admin tells quarantined mail apart by what the parse read of it.
+    message.refresh_from_db()
+    assert (message.subject, message.message_id) == ("Who am I", "nosender@x")
 
 
 def _only_a_pdf(raw: bytes) -> ParsedMessage:
