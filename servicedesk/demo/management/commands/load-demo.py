@@ -49,7 +49,9 @@ class Command(BaseCommand):
             return
         if if_empty and database_has_data():
             if options["verbosity"] > 0:
-                self.stdout.write("The database already has tickets or accounts: no demo data added.")
+                self.stdout.write(
+                    "The database already has tickets or accounts: no demo data added."
+                )
             return
         try:
             summary = demo_load(force=force)
