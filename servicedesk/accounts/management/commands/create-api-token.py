@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from servicedesk.accounts.models import ApiToken, User
 from servicedesk.accounts.services import api_token_create
 from servicedesk.core import clock
+from servicedesk.core.commands import one_line_usage_errors
 
 EXPIRES_DAYS_MAX = 3650
 
@@ -21,16 +22,7 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        called_from_command_line = parser.called_from_command_line
-
-        def one_line_error(message: str):
-            # argparse would print the whole usage first; keep it to the one line that matters.
-            if not called_from_command_line:
-                raise _usage_error(f"Error: {message}")
-            parser.exit(2, f"{parser.prog}: error: {message}\n")
-
-        parser.error = one_line_error
-        return parser
+        return one_line_usage_errors(parser)
 
     def add_arguments(self, parser):
         parser.add_argument("username")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from servicedesk.core.commands import one_line_usage_errors
 from servicedesk.sla.calc import due_answer, elapsed_answer, read_instant
 from servicedesk.sla.calendar import Calendar, calendar_from_dict
 from servicedesk.sla.clock import Pause, due_at, elapsed, parse_duration
@@ -28,16 +29,7 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        called_from_command_line = parser.called_from_command_line
-
-        def one_line_error(message: str):
-            # argparse would print the whole usage first; keep it to the one line that matters.
-            if not called_from_command_line:
-                raise CommandError(f"Error: {message}", returncode=2)
-            parser.exit(2, f"{parser.prog}: error: {message}\n")
-
-        parser.error = one_line_error
-        return parser
+        return one_line_usage_errors(parser)
 
     def add_arguments(self, parser):
         parser.add_argument("--calendar", required=True, type=Path, metavar="CAL.json")

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from servicedesk.core import clock
+from servicedesk.core.commands import one_line_usage_errors
 from servicedesk.core.errors import ValidationFailed
 from servicedesk.tickets.generate.writer import (
     MAX_BATCH,
@@ -61,16 +62,7 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        from_command_line = parser.called_from_command_line
-
-        def one_line_error(message: str):
-            # argparse would print the whole usage first; keep it to the one line that matters.
-            if not from_command_line:
-                raise _usage_error(f"Error: {message}")
-            parser.exit(2, f"{parser.prog}: error: {message}\n")
-
-        parser.error = one_line_error
-        return parser
+        return one_line_usage_errors(parser)
 
     def add_arguments(self, parser):
         # Read as text and checked in handle(), so a bad value is one line, not argparse usage.

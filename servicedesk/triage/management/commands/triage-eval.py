@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from servicedesk.core.commands import one_line_usage_errors
 from servicedesk.triage.classifier import TrainingError
 from servicedesk.triage.classifier.evaluation import evaluate, read_labelled_csv
 
@@ -26,15 +27,7 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        called_from_command_line = parser.called_from_command_line
-
-        def one_line_error(message: str):
-            if not called_from_command_line:
-                raise CommandError(f"Error: {message}", returncode=2)
-            parser.exit(2, f"{parser.prog}: error: {message}\n")
-
-        parser.error = one_line_error
-        return parser
+        return one_line_usage_errors(parser)
 
     def add_arguments(self, parser):
         parser.add_argument("--train", required=True, type=Path, metavar="CSV")

@@ -9,6 +9,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from servicedesk.core.commands import one_line_usage_errors
 from servicedesk.tickets.models import Ticket
 from servicedesk.triage.choices import FIELD_LABELS, Source
 from servicedesk.triage.selectors import ticket_explanation
@@ -23,15 +24,7 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        called_from_command_line = parser.called_from_command_line
-
-        def one_line_error(message: str):
-            if not called_from_command_line:
-                raise CommandError(f"Error: {message}", returncode=2)
-            parser.exit(2, f"{parser.prog}: error: {message}\n")
-
-        parser.error = one_line_error
-        return parser
+        return one_line_usage_errors(parser)
 
     def add_arguments(self, parser):
         parser.add_argument("number", help="e.g. INC0000042")

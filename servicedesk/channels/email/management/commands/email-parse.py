@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from servicedesk.channels.email.parsing import parse_message
 from servicedesk.channels.email.parsing.summary import parse_summary
+from servicedesk.core.commands import one_line_usage_errors
 
 # A message larger than this is not mail a desk takes in; reading it whole could fill memory.
 MAX_BYTES = 64 * 1024 * 1024
@@ -29,15 +30,7 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        called_from_command_line = parser.called_from_command_line
-
-        def one_line_error(message: str):
-            if not called_from_command_line:
-                raise CommandError(f"Error: {message}", returncode=2)
-            parser.exit(2, f"{parser.prog}: error: {message}\n")
-
-        parser.error = one_line_error
-        return parser
+        return one_line_usage_errors(parser)
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE.eml", help="the raw message; - for stdin")

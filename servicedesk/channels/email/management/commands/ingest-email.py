@@ -14,6 +14,7 @@ from django.db import DatabaseError
 
 from servicedesk.channels.email.choices import Transport
 from servicedesk.channels.email.transports.common import mailbox_for, receive
+from servicedesk.core.commands import one_line_usage_errors
 from servicedesk.core.errors import ValidationFailed
 
 EX_USAGE, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL = 64, 65, 67, 75
@@ -30,15 +31,7 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        called_from_command_line = parser.called_from_command_line
-
-        def one_line_error(message: str):
-            if not called_from_command_line:
-                raise CommandError(f"Error: {message}", returncode=EX_USAGE)
-            parser.exit(EX_USAGE, f"{parser.prog}: error: {message}\n")
-
-        parser.error = one_line_error
-        return parser
+        return one_line_usage_errors(parser, returncode=EX_USAGE)
 
     def add_arguments(self, parser):
         parser.add_argument("--mailbox", default="", metavar="ADDRESS", help="e.g. ${recipient}")
