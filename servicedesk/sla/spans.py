@@ -125,7 +125,10 @@ def _offset(moment: datetime) -> int:
 def _day_spans(zone: tzinfo, day: date, hours: Hours) -> list[tuple[int, int]]:
     midnight = (day.toordinal() - _EPOCH_ORDINAL) * DAY_US  # local midnight, read as UTC
     before = _offset(datetime.combine(day, time(), zone))
-    after = _offset(datetime.combine(day + _ONE_DAY, time(fold=1), zone))
+    # The offset at the day's last instant, not at the next midnight: where a zone springs
+    # forward at 24:00 (America/Santiago in September), the next midnight does not exist, and
+    # its offset is already the new one while the whole day ran on the old.
+    after = _offset(datetime.combine(day, time(23, 59, 59, 999999, fold=1), zone))
     if before == after:
         return [(midnight + a * US - before, midnight + b * US - before) for a, b in hours]
     # The offset changes during the day: wall-clock times map through the old offset before

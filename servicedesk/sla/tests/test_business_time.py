@@ -31,6 +31,12 @@ def _nights(zone: str):
 
 NIGHTS_BERLIN = _nights("Europe/Berlin")
 NIGHTS_NEW_YORK = _nights("America/New_York")
+# Chile springs forward at 24:00 on the first Saturday of September (00:00 -> 01:00 Sunday) and
+# falls back at 24:00 on the first Saturday of April (to 23:00 Saturday): the day before the
+# change runs on the old offset to its end.
+SANTIAGO_SATURDAYS = calendar_from_dict(
+    {"timezone": "America/Santiago", "hours": {"sat": [["00:00", "23:15"]]}}
+)
 CASES = [
     # The cases of issue 4 (Mon-Fri 09:00-17:00 unless the calendar says otherwise).
     ("friday evening", BERLIN, "2026-03-27T16:30+01:00", "8h", (), "2026-03-30T14:30Z"),
@@ -146,6 +152,23 @@ CASES = [
     ("at closing, two days", BERLIN, "2026-06-01T09:00+02:00", "16h", (), "2026-06-02T15:00Z"),
     ("at closing, friday", BERLIN, "2026-06-05T13:00+02:00", "4h", (), "2026-06-05T15:00Z"),
     ("at lunch", LUNCH, "2026-06-01T09:00+02:00", "3h", (), "2026-06-01T10:00Z"),
+    # A change of offset at midnight (hypothesis found the first one).
+    (
+        "spring forward at 24:00",
+        SANTIAGO_SATURDAYS,
+        "2026-09-05T20:00-04:00",
+        "3h15m",
+        (),
+        "2026-09-06T03:15Z",
+    ),
+    (
+        "over a spring-forward midnight",
+        SANTIAGO_SATURDAYS,
+        "2026-09-05T23:00-04:00",
+        "30m",
+        (),
+        "2026-09-12T03:15Z",
+    ),
     # Pauses across days, overlapping, in any order, and before the start.
     (
         "pause over two nights",
@@ -240,6 +263,10 @@ def test_due_at(cal, start, target, pauses, due):
         ),
         (NIGHTS_BERLIN, "2026-10-25T00:00+02:00", "2026-10-26T00:00+01:00", (), "4h"),
         (NIGHTS_BERLIN, "2026-03-29T00:00+01:00", "2026-03-30T00:00+02:00", (), "2h"),
+        (SANTIAGO_SATURDAYS, "2026-09-05T20:00-04:00", "2026-09-05T23:01-04:00", (), "3h1m"),
+        (SANTIAGO_SATURDAYS, "2026-09-05T00:00-04:00", "2026-09-06T01:00-03:00", (), "23h15m"),
+        # The fall-back Saturday holds 23:00-23:15 twice: both count.
+        (SANTIAGO_SATURDAYS, "2026-04-04T00:00-03:00", "2026-04-05T00:00-04:00", (), "23h30m"),
         (BAVARIA, "2026-12-23T09:00+01:00", "2027-01-08T09:00+01:00", (), "72h"),
         (
             BERLIN,
