@@ -1,0 +1,1 @@
+"""Monitoring alerts: receivers, normalised alerts, de-duplication, storms and auto-resolve."""

@@ -1,0 +1,1 @@
+"""Chat: conversational intake with knowledge-base deflection."""

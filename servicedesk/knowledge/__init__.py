@@ -1,0 +1,1 @@
+"""Knowledge base: articles, versions, search, suggestions and feedback."""
