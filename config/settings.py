@@ -16,8 +16,13 @@ from config.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(env_str("SERVICEDESK_DATA_DIR", str(BASE_DIR / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR = Path(env_str("SERVICEDESK_DATA_DIR", "") or BASE_DIR / "var")
+if not DATA_DIR.parent.is_dir():
+    # A mistyped path would otherwise become a new, empty desk that every command quietly uses.
+    raise ValueError(
+        f"SERVICEDESK_DATA_DIR names {DATA_DIR}, whose parent directory does not exist"
+    )
+DATA_DIR.mkdir(exist_ok=True)
 
 DEBUG = env_bool("SERVICEDESK_DEBUG", False)
 SECRET_KEY = env_str("SERVICEDESK_SECRET_KEY", "") or secret_key_file(DATA_DIR / "secret_key")

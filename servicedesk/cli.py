@@ -2,6 +2,7 @@
 
 import importlib
 import os
+import signal
 import sys
 
 
@@ -14,7 +15,16 @@ def main() -> None:
         sys.exit(f"servicedesk: configuration error: {error}")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["servicedesk", *sys.argv[1:]])
+    try:
+        execute_from_command_line(["servicedesk", *sys.argv[1:]])
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader left (``servicedesk email-parse ... | head``): stop quietly, as cat does.
+        # Python would report the pipe again when it flushes stdout at exit, so point it at
+        # /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(128 + signal.SIGPIPE)
 
 
 if __name__ == "__main__":

@@ -58,3 +58,39 @@ def test_the_cli_says_which_variable_names_a_missing_file(tmp_path):
         "servicedesk: configuration error: SERVICEDESK_SECRET_KEY_FILE names ../nonexist.txt, "
         "which cannot be read (No such file or directory)"
     ]
+
+
+def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SERVICEDESK_DATA_DIR": str(data_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "servicedesk.cli", *args],
+        capture_output=True, env=env, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+
+
+def test_a_data_directory_under_a_missing_parent_is_refused_not_created(tmp_path):
+    mistyped = tmp_path / "srv" / "servicedesk"
+
+    done = _cli("check", data_dir=mistyped)
+
+    assert done.returncode == 1
+    assert done.stderr.decode().strip().splitlines() == [
+        f"servicedesk: configuration error: SERVICEDESK_DATA_DIR names {mistyped}, "
+        "whose parent directory does not exist"
+    ]
+    assert not (tmp_path / "srv").exists()
+
+
+def test_a_reader_that_leaves_early_ends_the_command_without_a_traceback(tmp_path):
+    # The reader has gone before the command writes a byte: every write meets a closed pipe.
+    reader = subprocess.Popen(["true"], stdin=subprocess.PIPE)
+    reader.wait(timeout=10)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SERVICEDESK_DATA_DIR": str(tmp_path)}
+    writer = subprocess.run(
+        [sys.executable, "-m", "servicedesk.cli", "help", "--commands"],
+        stdout=reader.stdin, stderr=subprocess.PIPE, env=env, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    reader.stdin.close()
+
+    assert writer.stderr.decode() == ""
+    assert writer.returncode == 141
