@@ -31,6 +31,7 @@ from servicedesk.notifications.selectors import ticket_for_message_ids
 from servicedesk.sla.durations import parse_duration
 from servicedesk.tickets.choices import Channel, EventKind, LinkKind, State
 from servicedesk.tickets.models import Comment, Ticket
+from servicedesk.tickets.selectors import visible_tickets
 from servicedesk.tickets.services import (
     comment_add,
     link_add,
@@ -129,10 +130,22 @@ def _excerpt(parsed: ParsedMessage) -> str:
     return body
 
 
-def _related_ticket(parsed: ParsedMessage) -> Ticket | None:
-    """Threading: a message id the desk sent or received, else the tag in the subject."""
+def _related_ticket(parsed: ParsedMessage) -> tuple[Ticket | None, bool]:
+    """Threading: a message id the desk sent or received, else the tag in the subject; and
+    whether only the tag named it."""
     ticket = ticket_for_message_ids((*parsed.in_reply_to, *reversed(parsed.references)))
-    return ticket or ticket_for_subject(parsed.subject)
+    if ticket is not None:
+        return ticket, False
+    ticket = ticket_for_subject(parsed.subject)
+    return ticket, ticket is not None
+
+
+def _stranger(sender: User, ticket: Ticket, by_tag_only: bool) -> bool:
+    """Whether a reply must not be taken as the sender's word on the ticket: the subject's tag
+    alone named it (ticket numbers run in sequence; anyone can write one), and the sender may
+    not see the ticket. A Message-ID of the thread is unguessable: holding one means the
+    desk's mail reached them, and they answer as themselves."""
+    return by_tag_only and not visible_tickets(sender).filter(pk=ticket.pk).exists()
 
 
 _HEADER_ADDRESS = re.compile(
@@ -258,7 +271,7 @@ def deliver(*, message: InboundMessage, parsed: ParsedMessage) -> Delivery:
     mailbox = message.mailbox
     delivery = Delivery()
     automatic = automatic_kind(parsed)
-    related = _related_ticket(parsed)
+    related, by_tag_only = _related_ticket(parsed)
 
     # Machines are never answered and never change a ticket: a note where it belongs.
     if automatic:
@@ -285,6 +298,9 @@ def deliver(*, message: InboundMessage, parsed: ParsedMessage) -> Delivery:
             _note(related, "A reply after the ticket was closed", parsed, delivery)
         else:
             _follow_up(mailbox, related, parsed, sender, delivery)
+    elif _stranger(sender, related, by_tag_only):
+        # For the agents to read and act on; the requester is not told, nothing is reopened.
+        _note(related, "A reply from someone who is not on the ticket", parsed, delivery)
     else:
         _reply(mailbox, related, parsed, raw, sender, delivery)
     return delivery

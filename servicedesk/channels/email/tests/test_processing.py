@@ -607,3 +607,41 @@ def test_five_mails_in_ten_minutes_get_three_acknowledgements(deliver, requester
         _frozen.shift(120)
     assert Ticket.objects.count() == 5
     assert OutboxMessage.objects.filter(to="ann@example.org").count() == 3
+
+
+def test_a_tag_in_the_subject_from_someone_not_on_the_ticket_is_a_note_for_the_agents(
+    deliver, requester_ann, requester_bob
+):
+    # Ticket numbers run in sequence: a stranger can name any ticket in a subject.
+    first = deliver(mail()).ticket
+    before = Comment.objects.filter(ticket=first).count()
+
+    reply = deliver(
+        mail(sender="bob@example.org", subject=f"Re: [{first.number}] Printer", message_id="x1@c",
+             body="Please close this, it is fixed.")
+    )  # fmt: skip
+
+    assert (reply.outcome, reply.ticket_id) == (Outcome.NOTE_ADDED, first.pk)
+    assert Comment.objects.filter(ticket=first).count() == before
+    note = first.events.order_by("-pk").first()
+    assert note.is_internal
+    assert note.message.startswith(
+        f"A reply from someone who is not on the ticket from bob@example.org: Re: [{first.number}]"
+    )
+    assert "Please close this, it is fixed." in note.message
+    # Once Bob watches the ticket, his reply is his comment.
+    Watch.objects.create(ticket=first, user=requester_bob)
+    again = deliver(
+        mail(sender="bob@example.org", subject=f"Re: [{first.number}] Printer", message_id="x2@c")
+    )
+    assert again.outcome == Outcome.REPLY_ADDED
+    assert Comment.objects.get(pk=again.comment_id).author == requester_bob
+
+
+def test_a_thread_reference_is_trusted_from_any_sender(deliver, requester_ann, requester_bob):
+    first = deliver(mail(message_id="a1@client")).ticket
+    forwarded = deliver(
+        mail(sender="bob@example.org", subject="Re: Printer", message_id="f1@c",
+             in_reply_to="a1@client")
+    )  # fmt: skip
+    assert (forwarded.outcome, forwarded.ticket_id) == (Outcome.REPLY_ADDED, first.pk)
