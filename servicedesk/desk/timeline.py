@@ -146,9 +146,33 @@ def _event_entry(event: TicketEvent) -> Entry:
     )
 
 
-def timeline(*, events: list[TicketEvent], comments: list[Comment]) -> list[Entry]:
-    """Oldest first. A comment is shown in full, so its "commented" event is left out."""
-    entries = [_comment_entry(c) for c in comments]
-    entries += [_event_entry(e) for e in events if e.kind != EventKind.COMMENTED]
+# A long timeline shows its newest entries; the rest is one link away. Rendering an entry is
+# most of the ticket page's time (250 of them took 60-100 ms), and the newest are what an agent
+# picking the ticket up reads; the whole history stays on the page's "show all" link.
+SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Timeline:
+    entries: list[Entry]
+    # Older entries left out of ``entries`` (0: the timeline is whole).
+    hidden: int
+
+
+def timeline(
+    *, events: list[TicketEvent], comments: list[Comment], newest: int | None = None
+) -> Timeline:
+    """Oldest first; with ``newest``, only that many of the newest entries. A comment is shown
+    in full, so its "commented" event is left out."""
+    items: list[tuple[datetime, bool, Comment | TicketEvent]] = [
+        (c.created_at, False, c) for c in comments
+    ]
+    items += [(e.created_at, True, e) for e in events if e.kind != EventKind.COMMENTED]
     # Comments sort before events of the same instant: a note's attachments follow the note.
-    return sorted(entries, key=lambda e: (e.at, e.event is not None))
+    items.sort(key=lambda item: item[:2])
+    hidden = 0 if newest is None else max(0, len(items) - newest)
+    entries = [
+        _event_entry(item) if is_event else _comment_entry(item)
+        for _, is_event, item in items[hidden:]
+    ]
+    return Timeline(entries=entries, hidden=hidden)

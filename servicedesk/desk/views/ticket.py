@@ -12,7 +12,7 @@ from servicedesk.core.errors import EditConflict, NotFound, ServiceError
 from servicedesk.desk.access import agent_required
 from servicedesk.desk.forms import LinkForm, ReplyForm, TicketEditForm, WatcherForm
 from servicedesk.desk.selectors import ticket_watchers, user_by_login
-from servicedesk.desk.timeline import timeline
+from servicedesk.desk.timeline import SHOWN, timeline
 from servicedesk.desk.views.triage import triage_box
 from servicedesk.sla.selectors import ticket_clocks
 from servicedesk.tickets.models import Ticket
@@ -47,11 +47,13 @@ def _back(ticket: Ticket) -> HttpResponse:
 def _render(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) -> HttpResponse:
     user = request.user
     events = list(ticket_events(ticket=ticket, user=user))
+    whole = request.GET.get("timeline") == "all"
     context = {
         "ticket": ticket,
         "timeline": timeline(
             events=events,
             comments=list(ticket_comments(ticket=ticket, user=user)),
+            newest=None if whole else SHOWN,
         ),
         "attachments": ticket_attachments(ticket=ticket, user=user).select_related("comment"),
         "links": ticket_links(ticket=ticket, user=user),
