@@ -1,18 +1,21 @@
-"""Business calendars created, changed and deleted outside the admin site (the API does).
+"""Business calendars and escalation targets created, changed and deleted outside the admin
+site (the API does).
 
 The same rules as the admin: ``BusinessCalendar.clean`` checks every value (time zone, hours,
 holidays, country and subdivision, one default), and a calendar something runs on is not
-deleted from under it.
+deleted from under it; ``EscalationTarget.clean`` that a group escalates to a higher tier.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from servicedesk.accounts.models import SupportGroup
 from servicedesk.core import clock
 from servicedesk.core.errors import ServiceError, ValidationFailed
 from servicedesk.sla.models import (
     BusinessCalendar,
+    EscalationTarget,
     GroupCalendar,
     OrganisationCalendar,
     SLAPolicy,
@@ -88,14 +91,52 @@ def _users_of(calendar: BusinessCalendar) -> list[str]:
     ]
 
 
+class EscalationTargetTaken(ServiceError):
+    """The group has a target already (one per group): change that one instead."""
+
+    status = 409
+    code = "conflict"
+
+
+def escalation_target_create(*, group: SupportGroup, escalate_to: SupportGroup) -> EscalationTarget:
+    """Where "escalate to the next tier" sends ``group``'s tickets from now on."""
+    target = EscalationTarget(group=group, escalate_to=escalate_to)
+    _check(target, exclude=["group"])  # the one-per-group rule is answered below, as a 409
+    try:
+        with transaction.atomic():
+            target.save()
+    except IntegrityError:
+        existing = EscalationTarget.objects.filter(group=group).select_related("escalate_to")
+        found = existing.first()
+        where = f"to {found.escalate_to}" if found else "elsewhere"
+        raise EscalationTargetTaken(
+            f"{group} escalates {where} already; change or delete that target."
+        ) from None
+    return target
+
+
+def escalation_target_update(
+    *, target: EscalationTarget, escalate_to: SupportGroup
+) -> EscalationTarget:
+    target.escalate_to = escalate_to
+    _check(target, exclude=["group"])
+    target.save(update_fields=["escalate_to"])
+    return target
+
+
+def escalation_target_delete(*, target: EscalationTarget) -> None:
+    """Back to the fallbacks: the category's group of the next tier, then its only group."""
+    target.delete()
+
+
 def _save(calendar: BusinessCalendar) -> BusinessCalendar:
     _check(calendar)
     return _write(calendar)
 
 
-def _check(calendar: BusinessCalendar) -> None:
+def _check(record: BusinessCalendar | EscalationTarget, exclude: list[str] | None = None) -> None:
     try:
-        calendar.full_clean()
+        record.full_clean(exclude=exclude)
     except ValidationError as error:
         fields = {
             "non_field_errors" if name == "__all__" else name: messages

@@ -17,6 +17,7 @@ from servicedesk.sla.models import (
     BusinessCalendar,
     Clock,
     ClockCycle,
+    EscalationTarget,
     OrganisationCalendar,
     SLAPolicy,
     always_open_calendar,
@@ -34,6 +35,11 @@ _METRIC_ORDER = {metric: i for i, metric in enumerate(Metric.values)}
 def calendar_list() -> QuerySet[BusinessCalendar]:
     """Every business calendar, by name."""
     return BusinessCalendar.objects.order_by("name")
+
+
+def escalation_target_list() -> QuerySet[EscalationTarget]:
+    """Every group's escalation target, by the escalating group's tier and name."""
+    return EscalationTarget.objects.select_related("group", "escalate_to")
 
 
 def policy_list() -> QuerySet[SLAPolicy]:

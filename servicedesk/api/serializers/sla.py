@@ -11,7 +11,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from servicedesk.api.serializers.common import StrictInput, choices_of, enum_field
+from servicedesk.accounts.choices import Tier
+from servicedesk.accounts.models import SupportGroup
+from servicedesk.api.serializers.common import IdRef, StrictInput, choices_of, enum_field
 from servicedesk.sla.calc import read_instant
 from servicedesk.sla.choices import Action, Metric
 from servicedesk.sla.durations import parse_duration
@@ -19,6 +21,7 @@ from servicedesk.sla.models import (
     HOLIDAYS_HELP,
     HOURS_HELP,
     BusinessCalendar,
+    EscalationTarget,
     SLAAction,
     SLAPolicy,
 )
@@ -308,3 +311,39 @@ class PolicyOutput(serializers.ModelSerializer):
             "pause_states", "warnings", "targets", "actions",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class TieredGroup(serializers.ModelSerializer):
+    tier = enum_field("Tier", choices_of(Tier), read_only=True)
+
+    class Meta:
+        model = SupportGroup
+        fields = ["id", "name", "tier", "is_active"]
+        read_only_fields = fields
+
+
+class EscalationTargetOutput(serializers.ModelSerializer):
+    group = TieredGroup(read_only=True)
+    escalate_to = TieredGroup(read_only=True)
+
+    class Meta:
+        model = EscalationTarget
+        fields = ["id", "group", "escalate_to"]
+        read_only_fields = fields
+
+
+class EscalationTargetInput(StrictInput):
+    """Where a group's tickets go on "escalate to the next tier"; groups by id."""
+
+    group = IdRef(queryset=SupportGroup.objects.all(), help_text="Escalating from.")
+    escalate_to = IdRef(
+        queryset=SupportGroup.objects.filter(is_active=True),
+        help_text="Escalating to: an active group of a higher tier.",
+    )
+
+
+class EscalationTargetChange(StrictInput):
+    escalate_to = IdRef(
+        queryset=SupportGroup.objects.filter(is_active=True),
+        help_text="Escalating to: an active group of a higher tier.",
+    )

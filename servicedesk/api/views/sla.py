@@ -1,4 +1,5 @@
-"""/api/v1/sla/: business calendars (desk admins) and SLA policies (agents, read only).
+"""/api/v1/sla/: business calendars (desk admins), SLA policies (agents, read only) and the
+groups' escalation targets (agents read, desk admins write).
 
 Who may call what is checked before any look-up, so the answer to someone without the role is
 the same 403 whether the record exists or not. Policies are written in the admin site.
@@ -21,6 +22,9 @@ from servicedesk.api.serializers.sla import (
     DueOutput,
     ElapsedInput,
     ElapsedOutput,
+    EscalationTargetChange,
+    EscalationTargetInput,
+    EscalationTargetOutput,
     PolicyOutput,
 )
 from servicedesk.api.views.common import ReadOnlyViewSet
@@ -33,9 +37,12 @@ from servicedesk.sla.configuration import (
     calendar_create,
     calendar_delete,
     calendar_update,
+    escalation_target_create,
+    escalation_target_delete,
+    escalation_target_update,
 )
-from servicedesk.sla.models import BusinessCalendar, SLAPolicy
-from servicedesk.sla.selectors import calendar_list, policy_list
+from servicedesk.sla.models import BusinessCalendar, EscalationTarget, SLAPolicy
+from servicedesk.sla.selectors import calendar_list, escalation_target_list, policy_list
 
 
 class IsDeskAdmin(BasePermission):
@@ -184,6 +191,72 @@ class PolicyViewSet(ReadOnlyViewSet):
     @extend_schema(responses={200: PolicyOutput, 403: ERROR, 404: ERROR})
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(PolicyOutput(self.get_object()).data)
+
+
+class AgentReadsAdminWrites(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if getattr(user, "is_desk_admin", False):
+            return True
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            self.message = "Only agents can see escalation targets."
+            return bool(getattr(user, "is_agent", False))
+        self.message = "Only desk admins can change escalation targets."
+        return False
+
+
+class EscalationTargetViewSet(ReadOnlyViewSet):
+    """Where "escalate to the next tier" sends each group's tickets (docs/admin-guide.md,
+    SLA policies). A group without a target falls back to the category's group of the next
+    tier, then to the only active group of that tier."""
+
+    queryset = EscalationTarget.objects.none()
+    serializer_class = EscalationTargetOutput
+    permission_classes = [IsAuthenticated, AgentReadsAdminWrites]
+    filter_backends: list = []
+    pagination_class = None
+
+    def get_queryset(self):
+        return escalation_target_list()
+
+    @extend_schema(responses={200: EscalationTargetOutput(many=True), 403: ERROR})
+    def list(self, request: Request) -> Response:
+        return Response(EscalationTargetOutput(self.get_queryset(), many=True).data)
+
+    @extend_schema(responses={200: EscalationTargetOutput, 403: ERROR, 404: ERROR})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(EscalationTargetOutput(self.get_object()).data)
+
+    @extend_schema(
+        request=EscalationTargetInput,
+        responses={201: EscalationTargetOutput, 400: ERROR, 403: ERROR, 409: ERROR},
+        description="One target per group: a second one for the same group is a 409.",
+    )
+    def create(self, request: Request) -> Response:
+        form = EscalationTargetInput(data=request.data)
+        form.is_valid(raise_exception=True)
+        target = escalation_target_create(**form.validated_data)
+        return Response(
+            EscalationTargetOutput(target).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"{request.path}{target.pk}/"},
+        )
+
+    @extend_schema(
+        request=EscalationTargetChange,
+        responses={200: EscalationTargetOutput, 400: ERROR, 403: ERROR, 404: ERROR},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        target = self.get_object()
+        form = EscalationTargetChange(data=request.data)
+        form.is_valid(raise_exception=True)
+        target = escalation_target_update(target=target, **form.validated_data)
+        return Response(EscalationTargetOutput(target).data)
+
+    @extend_schema(responses={204: None, 403: ERROR, 404: ERROR})
+    def destroy(self, request: Request, pk: str) -> Response:
+        escalation_target_delete(target=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _sentence(error: Exception) -> str:
