@@ -16,7 +16,11 @@ from huey import Huey, crontab
 from huey.contrib.djhuey import HUEY
 
 from servicedesk.api.idempotency import idempotency_keys_purge
-from servicedesk.channels.email.tasks import inbound_messages_recover, mailboxes_poll_schedule
+from servicedesk.channels.email.tasks import (
+    inbound_messages_purge_job,
+    inbound_messages_recover,
+    mailboxes_poll_schedule,
+)
 from servicedesk.core.outbox import outbox_deliver_job
 from servicedesk.sla.tasks import sla_sweep_schedule
 from servicedesk.triage.tasks import triage_train_schedule
@@ -41,6 +45,13 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # minute ago but never processed (a worker died mid-way) queued again.
     PeriodicJob(name="mailboxes_poll", schedule=crontab(), run=mailboxes_poll_schedule),
     PeriodicJob(name="inbound_messages_recover", schedule=crontab(), run=inbound_messages_recover),
+    # The raw bytes of finished inbound mail past SERVICEDESK_EMAIL_KEEP_DAYS (0, the default:
+    # kept for ever), nightly.
+    PeriodicJob(
+        name="inbound_messages_purge",
+        schedule=crontab(hour="3", minute="41"),
+        run=inbound_messages_purge_job,
+    ),
     # API retries are answered from stored responses for 24 hours; older keys are dropped.
     PeriodicJob(
         name="idempotency_keys_purge", schedule=crontab(minute="17"), run=idempotency_keys_purge

@@ -279,6 +279,12 @@ if SERVICEDESK_SLA_SOON_HOURS < 0:
 SERVICEDESK_EMAIL_MAX_BYTES = env_int("SERVICEDESK_EMAIL_MAX_BYTES", 25 * 1024 * 1024)
 SERVICEDESK_EMAIL_INBOUND_SECRET = env_str("SERVICEDESK_EMAIL_INBOUND_SECRET", "")
 SERVICEDESK_EMAIL_CLOSED_GRACE = env_str("SERVICEDESK_EMAIL_CLOSED_GRACE", "0")
+# Days the raw bytes of a finished inbound mail are kept (0: for ever); quarantined mail is kept.
+SERVICEDESK_EMAIL_KEEP_DAYS = env_int("SERVICEDESK_EMAIL_KEEP_DAYS", 0)
+if SERVICEDESK_EMAIL_KEEP_DAYS < 0:
+    raise ValueError(
+        f"SERVICEDESK_EMAIL_KEEP_DAYS must be 0 (keep for ever) or more, got {SERVICEDESK_EMAIL_KEEP_DAYS}"
+    )
 # The triage model (docs/admin-guide.md, The triage model). Training reads the most recent
 # SERVICEDESK_TRIAGE_TRAINING_TICKETS tickets; a value (category, kind, group) is learnt only with
 # at least SERVICEDESK_TRIAGE_MIN_PER_CLASS tickets; each field's threshold is the confidence that

@@ -14,6 +14,6 @@ class InboundMessageOutput(serializers.ModelSerializer):
         fields = [
             "id", "mailbox", "transport", "received_at", "size", "state", "outcome", "ticket",
             "message_id", "from_address", "subject", "is_automatic", "automatic", "reason",
-            "notes", "attempts", "processed_at",
+            "notes", "attempts", "processed_at", "purged_at",
         ]  # fmt: skip
         read_only_fields = fields

@@ -66,7 +66,10 @@ def reprocess(modeladmin, request, queryset):
     level = messages.SUCCESS if done else messages.WARNING
     text = f"{done} processed."
     if skipped:
-        text += f" {skipped} skipped: only quarantined or discarded messages are re-processed."
+        text += (
+            f" {skipped} skipped: only quarantined or discarded messages whose raw bytes are "
+            "still kept are re-processed."
+        )
     modeladmin.message_user(request, text, level)
 
 
@@ -104,6 +107,8 @@ class InboundMessageAdmin(admin.ModelAdmin):
     def download(self, obj: InboundMessage):
         if obj.pk is None:
             return "-"
+        if obj.purged_at is not None:
+            return f"purged {obj.purged_at:%Y-%m-%d %H:%M} UTC, its keep period over ({obj.size} bytes)"
         url = reverse("admin:email_channel_inboundmessage_raw", args=[obj.pk])
         return format_html('<a href="{}">message-{}.eml</a> ({} bytes)', url, obj.pk, obj.size)
 
@@ -118,6 +123,11 @@ class InboundMessageAdmin(admin.ModelAdmin):
         message = InboundMessage.objects.filter(pk=pk).first()
         if message is None or not self.has_view_permission(request, message):
             return HttpResponse(status=404)
+        if message.purged_at is not None:
+            return HttpResponse(
+                "The raw message was purged, its keep period over (SERVICEDESK_EMAIL_KEEP_DAYS).",
+                status=410, content_type="text/plain",
+            )  # fmt: skip
         response = HttpResponse(bytes(message.raw), content_type="application/octet-stream")
         response["Content-Disposition"] = f'attachment; filename="message-{pk}.eml"'
         return response

@@ -172,6 +172,11 @@ class InboundMessage(models.Model):
     reason = models.TextField(blank=True, help_text="Why it was quarantined or discarded.")
     notes = models.TextField(blank=True, help_text="What was left out (attachments over limits).")
     processed_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the raw message was dropped, its keep period over "
+        "(SERVICEDESK_EMAIL_KEEP_DAYS); what it made of it stays.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -7,6 +7,7 @@ poller, which must know the ticket is committed before it moves the message on t
 
 import hashlib
 import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -195,11 +196,13 @@ def inbound_message_retake(*, message_id: int) -> bool:
 
 @transaction.atomic
 def inbound_message_requeue(*, message_id: int) -> bool:
-    """Send a quarantined or discarded message through processing again (the admin's action)."""
+    """Send a quarantined or discarded message through processing again (the admin's action);
+    not one whose raw bytes were purged."""
     return bool(
         InboundMessage.objects.filter(
             pk=message_id,
             state__in=[InboundState.QUARANTINED, InboundState.DISCARDED],
+            purged_at=None,
         ).update(
             state=InboundState.RECEIVED,
             attempts=0,
@@ -211,7 +214,31 @@ def inbound_message_requeue(*, message_id: int) -> bool:
     )
 
 
+# What a purge drops: mail the desk is done with. Quarantined mail waits for an admin, received
+# mail for processing; both keep their bytes whatever their age.
+PURGEABLE = (InboundState.PROCESSED, InboundState.DUPLICATE, InboundState.DISCARDED)
+PURGE_BATCH = 500
+
+
+def inbound_messages_purge(*, keep_days: int, now: datetime) -> int:
+    """Drop the raw bytes of finished mail received more than ``keep_days`` ago (0: none); how
+    many were purged. The row stays: its Message-ID still recognises the same mail fetched
+    again, and its outcome, ticket and reason stay readable. In batches, each its own short
+    transaction, so that mail arriving meanwhile never waits long for the write lock."""
+    if keep_days <= 0:
+        return 0
+    old = InboundMessage.objects.filter(
+        state__in=PURGEABLE, received_at__lt=now - timedelta(days=keep_days), purged_at=None
+    )
+    purged = 0
+    while batch := list(old.order_by("pk").values_list("pk", flat=True)[:PURGE_BATCH]):
+        # The same conditions again: a message requeued since the look-up keeps its bytes.
+        purged += old.filter(pk__in=batch).update(raw=b"", purged_at=now)
+    return purged
+
+
 __all__ = [
+    "inbound_messages_purge",
     "inbound_message_process",
     "inbound_message_retake",
     "inbound_message_requeue",

@@ -2,11 +2,16 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from huey.contrib.djhuey import HUEY, db_task
 from huey.exceptions import TaskLockedException
 
 from servicedesk.channels.email.selectors import imap_mailboxes, messages_waiting
-from servicedesk.channels.email.services import inbound_message_process, inbound_message_retake
+from servicedesk.channels.email.services import (
+    inbound_message_process,
+    inbound_message_retake,
+    inbound_messages_purge,
+)
 from servicedesk.channels.email.transports.imap import mailbox_poll
 from servicedesk.core import clock
 
@@ -55,3 +60,8 @@ def mailboxes_poll_schedule() -> None:
     """Each minute: poll every active IMAP mailbox."""
     for pk in imap_mailboxes().values_list("pk", flat=True):
         mailbox_poll_task(pk)
+
+
+def inbound_messages_purge_job() -> int:
+    """Nightly: drop the raw bytes of finished mail past SERVICEDESK_EMAIL_KEEP_DAYS."""
+    return inbound_messages_purge(keep_days=settings.SERVICEDESK_EMAIL_KEEP_DAYS, now=clock.now())

@@ -46,7 +46,9 @@ def test_processed_messages_are_not_reprocessed(client, admin_ada, deliver, requ
     answer = client.post(
         reverse(LIST), {"action": "reprocess", "_selected_action": [message.pk]}, follow=True
     )
-    assert "only quarantined or discarded messages are re-processed" in answer.content.decode()
+    assert "only quarantined or discarded messages whose raw bytes are still kept" in (
+        answer.content.decode()
+    )
 
 
 def test_the_original_downloads_byte_for_byte_and_only_for_admins(
