@@ -11,6 +11,7 @@ from servicedesk.accounts.tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from servicedesk.core import config
 from servicedesk.sla import models as sla_models
 from servicedesk.sla import policies
 from servicedesk.triage import ruleset
@@ -32,10 +33,12 @@ def _fresh_sla_caches():
     # the same ids, often at the same frozen time: one test's must not answer for the next.
     policies.forget()
     ruleset.forget()  # triage's kept rules, likewise
+    config.forget()  # and what core.config keeps (priority matrix, service desk group, ...)
     sla_models._CALENDARS.clear()
     yield
     policies.forget()
     ruleset.forget()
+    config.forget()
     sla_models._CALENDARS.clear()
 
 

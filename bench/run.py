@@ -5,7 +5,8 @@
 
 For each database and size it makes (once) a generated data set with ``servicedesk
 generate-tickets`` and keeps it under ``var/bench/`` (PostgreSQL: a database ``bench_<size>``
-on the server ``BENCH_POSTGRES_URL`` names), brought up to date with ``migrate`` before each
+on the server ``BENCH_POSTGRES_URL`` names; ``BENCH_POSTGRES_PREFIX`` changes ``bench_`` so that
+people sharing a server keep their data sets apart), brought up to date with ``migrate`` before each
 run. A data set is made again when the generator's code changes. Then it runs:
 
 - the in-process scenarios of ``bench/scenarios.py`` (desk queues, API lists, a deep page, the
@@ -53,6 +54,8 @@ CREATES = 2000
 MEMORY_REQUESTS = 1000
 QUICK = {"samples": 2, "creates": 100, "memory_requests": 60}  # --quick: the harness, not figures
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+# Data sets on PostgreSQL are databases named <prefix><size>; copies <prefix>copy_<random>.
+POSTGRES_PREFIX = os.environ.get("BENCH_POSTGRES_PREFIX", "bench_")
 # The peer's scenarios and the one of ours each is compared with: (scenario, note).
 PEER_PAIRS = {
     "api_create": ("api_create", None),
@@ -87,7 +90,7 @@ class Dataset:
 
     @property
     def db_name(self) -> str:
-        return f"bench_{self.size}"
+        return f"{POSTGRES_PREFIX}{self.size}"
 
     def env(self, *, db_name: str | None = None, data_dir: Path | None = None) -> dict[str, str]:
         env = {
@@ -133,7 +136,7 @@ class Dataset:
     def copy(self):
         """A throw-away copy for scenarios that write (the data set itself stays as made)."""
         if self.database == "postgres":
-            name = f"bench_copy_{uuid.uuid4().hex[:8]}"
+            name = f"{POSTGRES_PREFIX}copy_{uuid.uuid4().hex[:8]}"
             _pg(self.admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{self.db_name}"')
             try:
                 yield self.env(db_name=name, data_dir=self.dir)

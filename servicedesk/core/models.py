@@ -34,3 +34,23 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} -> {self.to}"
+
+
+class ConfigVersion(models.Model):
+    """One row whose token changes with every change to the desk's configuration.
+
+    Every ticket create reads what admins set and rarely change (the priority matrix, triage
+    rules, SLA policies and calendars, ...). Each process keeps its copy of those and checks
+    this one row, once per request, to know whether the copies are current (core.config).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    # Random, never a counter: a change rolled back must not leave a token that a later
+    # change could bring back while a process still holds what it read in between.
+    token = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "configuration version"
+
+    def __str__(self) -> str:
+        return f"configuration {self.token}"

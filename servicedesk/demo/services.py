@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from servicedesk.accounts.models import Organisation, SupportGroup, User
 from servicedesk.accounts.services import group_add_member
-from servicedesk.core import clock
+from servicedesk.core import clock, config
 from servicedesk.core.errors import ValidationFailed
 from servicedesk.demo.data import STORIES
 from servicedesk.demo.data.directory import (
@@ -117,6 +117,7 @@ def _service_levels() -> None:
             SLAAction(policy=policy, threshold=threshold, metric=metric, action=action)
             for threshold, metric, action in spec.actions
         )
+        config.changed()  # bulk_create sends no signal: running processes re-read the policies
 
 
 def _triage(names: Names) -> None:
@@ -134,6 +135,7 @@ def _triage(names: Names) -> None:
             RuleCondition(rule=rule, field=field, operator=operator, value=value)
             for field, operator, value in conditions
         )
+        config.changed()  # bulk_create sends no signal: running processes re-read the rules
     for group_name, strategy in STRATEGIES.items():
         GroupRouting.objects.get_or_create(
             group=names.groups[group_name], defaults={"strategy": strategy}

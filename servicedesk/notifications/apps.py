@@ -12,3 +12,7 @@ class NotificationsConfig(AppConfig):
 
         # Models are loaded only now: the services module imports them (docs/decisions/0004).
         observe(ticket_event_notify)
+        from servicedesk.core.config import watch
+        from servicedesk.notifications.models import NotificationTemplate
+
+        watch(NotificationTemplate)

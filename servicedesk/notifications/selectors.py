@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from servicedesk.accounts.models import User
-from servicedesk.core import clock
+from servicedesk.core import clock, config
 from servicedesk.core.models import OutboxMessage
 from servicedesk.notifications.models import MailReference, NotificationTemplate
 from servicedesk.tickets.models import Ticket
@@ -14,7 +14,12 @@ REFERENCES_MAX = 20  # the first message and the newest ones: enough for every m
 
 def template_for(kind: str) -> NotificationTemplate | None:
     """The admins' template of ``kind`` (None: use the shipped default)."""
-    return NotificationTemplate.objects.filter(kind=kind).first()
+    # Every mail asks; templates change in the admin: kept per process (core.config).
+    templates = config.kept(
+        "notifications.templates",
+        lambda: {t.kind: t for t in NotificationTemplate.objects.order_by("-pk")},
+    )
+    return templates.get(kind)
 
 
 def thread_ids(ticket: Ticket) -> list[str]:

@@ -13,3 +13,11 @@ class SlaConfig(AppConfig):
 
         # Models are loaded only now: the services module imports them.
         observe(ticket_event_observed)
+        from servicedesk.core.config import watch
+        from servicedesk.sla import models
+
+        # What every ticket write reads and keeps per process (sla.policies, core.config).
+        watch(
+            models.SLAPolicy, models.SLATarget, models.SLAAction, models.BusinessCalendar,
+            models.GroupCalendar, models.OrganisationCalendar,
+        )  # fmt: skip

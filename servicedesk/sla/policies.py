@@ -1,15 +1,15 @@
 """Which policy a ticket runs under, on which calendar, with which targets.
 
 The active policies are read once per process and kept until one of them changes: every
-ticket write asks for its policy, and the check that the kept copy is current is one small
-aggregate query instead of the policies, their targets, actions and conditions.
+ticket write asks for its policy, and the check that the kept copy is current is the
+configuration token core.config reads once per request, instead of the policies, their
+targets, actions and conditions.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Max
-
+from servicedesk.core import config
 from servicedesk.sla.calendar import Calendar
 from servicedesk.sla.choices import BREACH
 from servicedesk.sla.models import (
@@ -55,38 +55,40 @@ class Rules:
         return self.targets.get((metric, priority))
 
 
-_kept: dict[str, object] = {"stamp": None, "rules": ()}
+KEY = "sla.policies"
 
 
 def forget() -> None:
     """Drop the kept policies (tests do, between databases)."""
-    _kept.update(stamp=None, rules=())
+    config.drop(KEY)
 
 
-def _stamp() -> tuple:
-    return tuple(
-        SLAPolicy.objects.aggregate(
-            n=Count("id"),
-            internal=Count("internal_group"),
-            last=Max("id"),
-            changed=Max("updated_at"),
-            calendar=Max("calendar__updated_at"),
-        ).values()  # fmt: skip
-    )
+@dataclass(frozen=True)
+class _Kept:
+    rules: tuple[Rules, ...]
+    exist: bool  # any policy, active or not
+
+
+_last: list[_Kept] = []  # what the last active_rules() call found (policies_exist reads it)
 
 
 def active_rules() -> tuple[Rules, ...]:
-    """The active policies in order (customer-facing and internal), ready to match and measure."""
-    stamp = _stamp()
-    if stamp != _kept["stamp"]:
-        policies = (
-            SLAPolicy.objects.filter(is_active=True)
-            .select_related("calendar")
-            .prefetch_related("categories", "organisations", "services", "targets", "actions")
-        )
-        _kept["rules"] = tuple(policy_rules(policy) for policy in policies)
-        _kept["stamp"] = stamp
-    return _kept["rules"]
+    """The active policies in order (customer-facing and internal), ready to match and measure;
+    read again only after a configuration change (core.config: saving or deleting a policy,
+    its targets, actions or a calendar marks it)."""
+    kept = config.kept(KEY, _load)
+    _last[:] = [kept]
+    return kept.rules
+
+
+def _load() -> _Kept:
+    policies = (
+        SLAPolicy.objects.filter(is_active=True)
+        .select_related("calendar")
+        .prefetch_related("categories", "organisations", "services", "targets", "actions")
+    )
+    rules = tuple(policy_rules(policy) for policy in policies)
+    return _Kept(rules=rules, exist=bool(rules) or SLAPolicy.objects.exists())
 
 
 def policy_rules(policy: SLAPolicy) -> Rules:
@@ -108,8 +110,7 @@ def policy_rules(policy: SLAPolicy) -> Rules:
 def policies_exist() -> bool:
     """Whether any policy exists, active or not (none: no ticket can have a clock), as of the
     last ``active_rules()`` call, which the caller has just made."""
-    stamp = _kept["stamp"]
-    return stamp is None or bool(stamp[0])
+    return not _last or _last[0].exist
 
 
 def rules_for(ticket: Ticket, every: tuple[Rules, ...] | None = None) -> Rules | None:

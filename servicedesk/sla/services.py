@@ -126,6 +126,7 @@ def clocks_sync(
             if _step(clock, ticket, rules, clock.target, now, answered):
                 late.append((clock, rules))
     owners = [(None, customer)] + ([(group, internal)] if group is not None else [])
+    started: list[Clock] = []  # a new ticket's clocks, written together
     for owner, matching in owners:
         for metric in Metric.values:
             clock = clocks.get((owner, metric))
@@ -149,8 +150,12 @@ def clocks_sync(
                 )  # fmt: skip
             elif opening:
                 _cycle_open(clock, target, now)
-            if _step(clock, ticket, rules, target or clock.target, now, answered, opening):
+            if _step(
+                clock, ticket, rules, target or clock.target, now, answered, opening,
+                started if new else None,
+            ):  # fmt: skip
                 late.append((clock, rules))
+    Clock.objects.bulk_create(started)
     for clock, rules in late:
         _late_breach(clock, ticket, rules, now)
 
@@ -175,9 +180,11 @@ def _step(
     now: datetime,
     answered: datetime | None = None,
     opening: bool = False,
+    started: list[Clock] | None = None,
 ) -> bool:
     """Move one clock; True when it just stopped or paused past its target unseen by a sweep
-    (a breach for the caller to record once the clocks are saved)."""
+    (a breach for the caller to record once the clocks are saved). A new clock goes to
+    ``started`` when given, for the caller to write, instead of being saved here."""
     calendar = calendar_for(rules, ticket)
     before = _snapshot(clock)
     status, stopped_at = _wanted(ticket, clock, rules, now, answered)
@@ -211,7 +218,9 @@ def _step(
         if status != ClockStatus.CANCELLED and (clock.breached_at or clock.banked > target):
             clock.status = ClockStatus.BREACHED
     schedule(clock, calendar, rules.thresholds)
-    if clock._state.adding or _snapshot(clock) != before:
+    if clock._state.adding and started is not None:
+        started.append(clock)  # the caller writes them in one statement
+    elif clock._state.adding or _snapshot(clock) != before:
         clock.save()
     if clock.metric == Metric.NEXT_RESPONSE and clock.is_stopped and not was_stopped:
         ClockCycle.objects.create(
@@ -275,7 +284,10 @@ def ticket_event_observed(event: TicketEvent) -> None:
     every = active_rules()  # one small query: is the kept copy of the policies current?
     if not policies_exist() and not resolution_moved:
         return  # no policy at all: no clock to start or move
-    ticket = Ticket.objects.get(pk=event.ticket_id)
+    if created and TicketEvent.ticket.is_cached(event):
+        ticket = event.ticket  # written a moment ago by ticket_create: nothing to re-read
+    else:
+        ticket = Ticket.objects.get(pk=event.ticket_id)
     reply = _reply(event, ticket)
     clocks_sync(ticket=ticket, now=event.created_at, new=created, every=every, reply=reply)
     if resolution_moved:

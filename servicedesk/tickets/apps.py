@@ -11,3 +11,9 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(index.repair, sender=self, dispatch_uid="tickets.search.repair")
+        from servicedesk.accounts.models import SupportGroup
+        from servicedesk.core.config import watch
+        from servicedesk.tickets.models import Category, PriorityMatrixCell
+
+        # What ticket_create reads on every call and keeps per process (core.config).
+        watch(PriorityMatrixCell, Category, SupportGroup)

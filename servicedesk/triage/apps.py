@@ -14,3 +14,8 @@ class TriageConfig(AppConfig):
 
         # Models are loaded only now: the pipeline imports them (docs/decisions/0006).
         on_intake(ticket_triage)
+        from servicedesk.core.config import watch
+        from servicedesk.triage.models import GroupRouting, Rule, RuleCondition
+
+        # What every create reads and keeps per process (triage.ruleset, core.config).
+        watch(Rule, RuleCondition, GroupRouting)

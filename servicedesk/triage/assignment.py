@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from servicedesk.accounts.choices import STAFF_ROLES
 from servicedesk.accounts.models import SupportGroup, User
+from servicedesk.core import config
 from servicedesk.sla.models import GroupCalendar
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.models.ticket import IsOpen
@@ -88,11 +89,23 @@ def agent_may_take(agent: User, group: SupportGroup, now: datetime) -> str:
     return ""
 
 
+def _routed_groups() -> frozenset[int]:
+    """Groups with an assignment strategy (kept per process until a routing is saved)."""
+    return config.kept(
+        "triage.routed_groups",
+        lambda: frozenset(
+            GroupRouting.objects.exclude(strategy=Strategy.NONE).values_list("group_id", flat=True)
+        ),
+    )
+
+
 def pick_agent(*, group: SupportGroup, skills: set[str], now: datetime) -> Pick | None:
     """An agent of ``group`` by its strategy; None when the group has none (the ticket waits
     in its queue); a Pick without an agent when nobody may take it now."""
     # Locked (PostgreSQL) to the end of the creating transaction: two creates for one group
     # take their turns, and count the open tickets, one after the other.
+    if group.pk not in _routed_groups():
+        return None  # no strategy: spares the locked read below on most creates
     routing = GroupRouting.objects.select_for_update().filter(group=group).first()
     if routing is None or routing.strategy == Strategy.NONE:
         return None

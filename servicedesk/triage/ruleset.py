@@ -1,16 +1,15 @@
 """The active rules, read once per process and kept until one of them changes.
 
-Every new ticket runs through the rules: the check that the kept copy is current is one small
-aggregate query, instead of the rules and their conditions each time (as sla.policies does).
-Rules change in the admin, which saves the rule with its conditions and so moves its time.
+Every new ticket runs through the rules: the check that the kept copy is current is the one
+configuration token core.config reads once per request, shared with the priority matrix, the
+SLA policies and the rest. Saving or deleting a rule or a condition changes it.
 """
 
 from dataclasses import dataclass
 
-from django.db import connection
-
+from servicedesk.core import config
 from servicedesk.triage.engine import Condition, Facts, conditions_hold
-from servicedesk.triage.models import Rule, RuleCondition
+from servicedesk.triage.models import Rule
 
 
 @dataclass(frozen=True)
@@ -22,46 +21,27 @@ class CompiledRule:
         return conditions_hold(self.conditions, facts)
 
 
-_kept: dict[str, object] = {"stamp": None, "rules": ()}
+KEY = "triage.rules"
 
 
 def forget() -> None:
     """Drop the kept rules (tests do, between databases)."""
-    _kept.update(stamp=None, rules=())
-
-
-def _stamp_sql() -> str:
-    # Written out once: the ORM's aggregate() costs more CPU to compile (about 1 ms) than the
-    # query costs to run, and this runs on every create.
-    quote = connection.ops.quote_name
-    rule, condition = Rule._meta, RuleCondition._meta
-    rules, conditions = quote(rule.db_table), quote(condition.db_table)
-    changed = quote(rule.get_field("updated_at").column)
-    return (
-        f"SELECT COUNT(*), MAX({changed}), (SELECT COUNT(*) FROM {conditions}), "
-        f"(SELECT MAX({quote(condition.pk.column)}) FROM {conditions}) FROM {rules}"
-    )
-
-
-def _stamp() -> tuple:
-    """What changes when a rule or a condition is added, saved or deleted."""
-    with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql())
-        return tuple(cursor.fetchone())
+    config.drop(KEY)
 
 
 def active_rules() -> tuple[CompiledRule, ...]:
-    """The active rules in order, compiled."""
-    stamp = _stamp()
-    if stamp != _kept["stamp"]:
-        rules = (
-            Rule.objects.filter(is_active=True)
-            .select_related("set_category__parent", "set_group", "set_agent")
-            .prefetch_related("conditions")
-        )
-        _kept["rules"] = tuple(compile_rule(rule, list(rule.conditions.all())) for rule in rules)
-        _kept["stamp"] = stamp
-    return _kept["rules"]  # type: ignore[return-value]
+    """The active rules in order, compiled; read again only after a configuration change
+    (core.config: saving or deleting a rule or a condition marks it)."""
+    return config.kept(KEY, _load)
+
+
+def _load() -> tuple[CompiledRule, ...]:
+    rules = (
+        Rule.objects.filter(is_active=True)
+        .select_related("set_category__parent", "set_group", "set_agent")
+        .prefetch_related("conditions")
+    )
+    return tuple(compile_rule(rule, list(rule.conditions.all())) for rule in rules)
 
 
 def compile_rule(rule: Rule, conditions) -> CompiledRule:

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from servicedesk.accounts.tests.factories import UserFactory
-from servicedesk.core import clock
+from servicedesk.core import clock, config
 from servicedesk.desk.queues import QUEUES
 from servicedesk.sla.sweeper import sla_sweep
 from servicedesk.sla.tests.factories import berlin_office, policy_with
@@ -66,6 +66,7 @@ def board(requester_ann, requester_bob, agent_l1_lee, agent_l2_kim, service_desk
     """
     policy = policy_with(calendar=None, response="2h", resolution="8h")
     policy.targets.filter(priority__lte=2).update(duration=timedelta(hours=1))
+    config.changed()  # update() sends no signal (core.config)
     time_machine.move_to(clock.now(), tick=False)
     office = Category.objects.create(name="Office", default_group=service_desk)
     printer = Category.objects.create(name="Printer", parent=office)

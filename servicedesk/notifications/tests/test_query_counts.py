@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from servicedesk.core.models import OutboxMessage
+from servicedesk.notifications.selectors import template_for
 from servicedesk.notifications.services import ticket_acknowledge, ticket_event_notify
 from servicedesk.tickets import observers
 from servicedesk.tickets.choices import Channel
@@ -34,11 +35,15 @@ def test_events_that_mail_nobody_cost_no_query(ticket, agent_l1_lee, requester_b
 
 
 def test_an_acknowledgement_costs_seven_queries(ticket):
-    # Rate limit, template, thread; the outbox row (savepoint, insert, release); the mail
-    # reference (one INSERT that ignores a conflict).
+    template_for("received")  # the templates are kept per process (core.config)
+    # Rate limit, the configuration token (outside a request it is read at each look; in a
+    # request once), thread; the outbox row (savepoint, insert, release); the mail reference
+    # (one INSERT that ignores a conflict).
     with CaptureQueriesContext(connection) as queries:
         assert ticket_acknowledge(ticket=ticket) is not None
     assert len(queries) == 7, [q["sql"] for q in queries]
+    assert sum("configversion" in q["sql"] for q in queries) == 1
+    assert not any("notificationtemplate" in q["sql"] for q in queries)
 
 
 def test_a_reply_to_two_people_costs_thirteen_and_a_repeat_queues_nothing(
@@ -50,10 +55,12 @@ def test_a_reply_to_two_people_costs_thirteen_and_a_repeat_queues_nothing(
     monkeypatch.setattr(observers, "_observers", others)
     comment_add(ticket=ticket, by=agent_l1_lee, body="Which version?")
     event = TicketEvent.objects.select_related("actor").filter(kind="commented").get()
+    template_for("reply")  # the templates are kept per process (core.config)
     with CaptureQueriesContext(connection) as queries:
         ticket_event_notify(event)
-    # Comment, ticket, watchers, template, thread; per recipient the outbox row (savepoint,
-    # insert, release) and the mail reference (one INSERT that ignores a conflict).
+    # Comment, ticket, watchers, the configuration token (the template is kept), thread; per
+    # recipient the outbox row (savepoint, insert, release) and the mail reference (one INSERT
+    # that ignores a conflict).
     assert len(queries) == 13, "\n".join(q["sql"][:70] for q in queries)
     assert OutboxMessage.objects.filter(key__startswith="notify:reply:").count() == 2
     with CaptureQueriesContext(connection) as queries:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from servicedesk.core import config
 from servicedesk.sla.choices import ClockStatus, Metric
 from servicedesk.sla.models import BusinessCalendar, Clock, GroupCalendar, SLATarget
 from servicedesk.sla.sweeper import sla_sweep
@@ -32,6 +33,7 @@ def network_ola(network_team):
     SLATarget.objects.filter(policy=policy, metric=Metric.RESOLUTION, priority=3).update(
         duration=timedelta(hours=2)
     )
+    config.changed()  # update() sends no signal (core.config)
     always = BusinessCalendar.objects.create(name="Around the clock", always_open=True)
     GroupCalendar.objects.create(group=network_team, calendar=always)
     return policy

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from servicedesk.accounts.choices import Role, Tier
 from servicedesk.accounts.models import Membership, Organisation, SupportGroup, User
+from servicedesk.core import config
 from servicedesk.tickets.generate import vocabulary as v
 from servicedesk.tickets.generate.profile import Profile, Weighted
 from servicedesk.tickets.models import Category
@@ -181,6 +182,7 @@ def _teams(rng: Random, profile: Profile, agents: list[Person]) -> list[Team]:
             SupportGroup.objects.filter(pk=team.id).update(lead_id=lead.id)
         User.objects.filter(pk=lead.id, role=Role.AGENT).update(role=Role.LEAD)
     User.objects.filter(pk=teams[0].members[0].id).update(can_see_all_tickets=True)
+    config.changed()  # groups made in bulk send no signal: running processes re-read them
     return teams
 
 

@@ -35,6 +35,7 @@ from django.db.models import F
 
 from servicedesk.accounts.choices import Role, Tier
 from servicedesk.accounts.models import Membership, SupportGroup, User
+from servicedesk.core import config
 from servicedesk.tickets.choices import (
     NUMBER_DIGITS,
     NUMBER_PREFIX,
@@ -314,6 +315,7 @@ def _ensure_categories(
     missing = sorted(pairs - sub_ids.keys())
     new_subs = [Category(name=sub, parent_id=root_ids[root]) for root, sub in missing]
     Category.objects.bulk_create(new_subs, batch_size=500)
+    config.changed()  # categories made in bulk send no signal: running processes re-read
     sub_ids.update(((root, sub), c.pk) for (root, sub), c in zip(missing, new_subs, strict=True))
     summary.categories_created = len(new_roots)
     summary.subcategories_created = len(new_subs)

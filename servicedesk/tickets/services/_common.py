@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import F
 
 from servicedesk.accounts.models import User
-from servicedesk.core import clock
+from servicedesk.core import clock, config
 from servicedesk.tickets.choices import DEFAULT_PRIORITY_MATRIX, NUMBER_DIGITS, NUMBER_PREFIX
 from servicedesk.tickets.models import NumberSequence, PriorityMatrixCell, Ticket, TicketEvent
 from servicedesk.tickets.observers import event_appended
@@ -51,11 +51,15 @@ def _update_returning() -> bool:
 
 
 def matrix_priority(impact: int, urgency: int) -> int:
-    cells = PriorityMatrixCell.objects.values_list("priority", flat=True)
-    try:
-        return cells.get(impact=impact, urgency=urgency)
-    except PriorityMatrixCell.DoesNotExist:
-        return DEFAULT_PRIORITY_MATRIX[(impact, urgency)]
+    # Every create asks; admins set the matrix once: kept per process (core.config).
+    cells = config.kept("tickets.priority_matrix", _matrix_cells)
+    found = cells.get((impact, urgency))
+    return DEFAULT_PRIORITY_MATRIX[(impact, urgency)] if found is None else found
+
+
+def _matrix_cells() -> dict[tuple[int, int], int]:
+    rows = PriorityMatrixCell.objects.values_list("impact", "urgency", "priority")
+    return {(impact, urgency): priority for impact, urgency, priority in rows}
 
 
 def display(value: Any) -> Any:

@@ -1,5 +1,6 @@
 """Raising a ticket, whatever the channel: one function, written out in order."""
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -8,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from servicedesk.accounts.models import SupportGroup, User
-from servicedesk.core import clock
+from servicedesk.core import clock, config
 from servicedesk.tickets.choices import Channel, EventKind, Impact, Kind, State
 from servicedesk.tickets.models import Category, ConfigurationItem, Ticket, Watch
 from servicedesk.tickets.observers import Draft, intake_run
@@ -19,9 +20,17 @@ from servicedesk.tickets.services.validation import Problems, check_custom_field
 
 def default_group() -> SupportGroup | None:
     """The service desk group that takes what no rule routes elsewhere."""
+    # Every create asks; kept per process until a group is saved (core.config). A copy: the
+    # caller may hang it on a ticket.
+    name = settings.SERVICEDESK_DEFAULT_GROUP
+    group = config.kept(f"tickets.default_group:{name}", lambda: _default_group(name))
+    return copy.copy(group) if group is not None else None
+
+
+def _default_group(name: str) -> SupportGroup | None:
     # Names are unique: get() spares the ordering that first() would add.
     try:
-        return SupportGroup.objects.get(name=settings.SERVICEDESK_DEFAULT_GROUP, is_active=True)
+        return SupportGroup.objects.get(name=name, is_active=True)
     except SupportGroup.DoesNotExist:
         return None
 
