@@ -42,6 +42,7 @@ class Draft:
     chosen: frozenset[str]
     by: Any  # the User raising the ticket
     notes: list[Any] = field(default_factory=list)
+    ahead: dict[str, Any] = field(default_factory=dict)  # what ``intake_ahead`` prepared
 
 
 # A step decides on the draft and gives back what to record once the ticket exists (or None).
@@ -53,6 +54,25 @@ def on_intake(step: IntakeStep) -> None:
     """Run ``step`` on every new ticket, in its creating transaction, before it is written."""
     if step not in _intake_steps:
         _intake_steps.append(step)
+
+
+# Work that reads only the new ticket's text (the model's predictions) and needs no lock: done
+# before the creating transaction, so that on SQLite it does not hold the one write lock.
+AheadStep = Callable[[dict[str, Any]], tuple[str, Any] | None]
+_ahead_steps: list[AheadStep] = []
+
+
+def on_intake_ahead(step: AheadStep) -> None:
+    """Run ``step(values)`` (the title, description and channel) before each creating
+    transaction; what it gives back, ``(name, value)``, reaches the intake steps as
+    ``draft.ahead[name]``."""
+    if step not in _ahead_steps:
+        _ahead_steps.append(step)
+
+
+def intake_ahead(**values: Any) -> dict[str, Any]:
+    found = (step(values) for step in _ahead_steps)
+    return dict(pair for pair in found if pair is not None)
 
 
 def intake_run(draft: Draft) -> list[Callable[[Ticket], None]]:

@@ -9,10 +9,11 @@ class TriageConfig(AppConfig):
     verbose_name = "Triage"
 
     def ready(self) -> None:
-        from servicedesk.tickets.observers import on_intake
-        from servicedesk.triage.pipeline import ticket_triage
+        from servicedesk.tickets.observers import on_intake, on_intake_ahead
+        from servicedesk.triage.pipeline import ticket_triage, triage_ahead
 
         # Models are loaded only now: the pipeline imports them (docs/decisions/0006).
+        on_intake_ahead(triage_ahead)  # the model's predictions, before the lock (0008)
         on_intake(ticket_triage)
         from servicedesk.core.config import watch
         from servicedesk.triage.models import GroupRouting, Rule, RuleCondition

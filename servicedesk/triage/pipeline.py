@@ -110,12 +110,33 @@ def ticket_triage(draft: Draft) -> Callable[[Ticket], None] | None:
     return lambda ticket: _record(run, ticket)
 
 
+AHEAD = "triage_predictions"
+
+
+def triage_ahead(values: dict[str, Any]) -> tuple[str, list[Prediction]] | None:
+    """Before the creating transaction: the model's predictions, which read only the text.
+
+    On SQLite the transaction holds the one write lock; a prediction (a few ms of CPU, and
+    the model's loading on a process's first ticket) made inside it would keep every other
+    writer waiting (docs/decisions/0008). What the predictions name is still checked in it.
+    """
+    if values.get("channel") in UNTRIAGED_CHANNELS or _suspended.get():
+        return None
+    title, description = values.get("title") or "", values.get("description") or ""
+    if not title.strip() and not description.strip():
+        return AHEAD, []
+    return AHEAD, ticket_predictions(title=title, description=description)
+
+
 def _predictions(run: Run) -> list[tuple[Prediction, Any]]:
     v = run.v
     if not (v["title"] or "").strip() and not (v["description"] or "").strip():
         return []
     found = []
-    for prediction in ticket_predictions(title=v["title"], description=v["description"] or ""):
+    made = run.draft.ahead.get(AHEAD)
+    if made is None:  # a draft that did not come through ticket_create's way in
+        made = ticket_predictions(title=v["title"], description=v["description"] or "")
+    for prediction in made:
         value = _resolve(prediction)
         if prediction.field in MODEL_FIELDS and value is not None:
             found.append((prediction, value))

@@ -21,6 +21,7 @@ from servicedesk.triage.classifier.text import ticket_text
 from servicedesk.triage.models import FieldModel, ModelVersion, TriageField
 
 if TYPE_CHECKING:
+    from servicedesk.triage.classifier.compact import CompactClassifier
     from servicedesk.triage.classifier.training import TextClassifier
 
 
@@ -40,7 +41,8 @@ class Prediction:
 @dataclass(frozen=True)
 class _Loaded:
     version: int
-    fields: dict[str, tuple["TextClassifier", float]]  # field -> (classifier, stored threshold)
+    # field -> (classifier, stored threshold); compact unless stored before the folded form
+    fields: dict[str, tuple["CompactClassifier | TextClassifier", float]]
 
 
 _lock = threading.Lock()
@@ -75,11 +77,23 @@ def forget() -> None:
         _loaded = None
 
 
-def _models_of(version: int) -> _Loaded:
-    # Loaded with the first prediction, not with the module: scikit-learn costs a process about
-    # 75 MiB and a second to import, and a desk without an active model never pays it.
-    from servicedesk.triage.classifier.storage import from_bytes
+def _classifier(stored: bytes) -> "CompactClassifier | TextClassifier":
+    """The compact form (plain Python: a web worker keeps its memory, decision 0008); a model
+    stored before that form existed is read with scikit-learn until it is retrained."""
+    from servicedesk.triage.classifier.compact import CompactFormUnavailable, compact_from_bytes
 
+    try:
+        return compact_from_bytes(stored)
+    except CompactFormUnavailable:
+        # scikit-learn costs a process about 75 MiB and a second to import (numpy, scipy).
+        from servicedesk.triage.classifier.storage import from_bytes
+
+        return from_bytes(stored)
+
+
+def _models_of(version: int) -> _Loaded:
+    # Loaded with the first prediction, not with the module: a desk without an active model
+    # never pays for it.
     global _loaded
     with _lock:
         if _loaded is None or _loaded.version != version:
@@ -87,7 +101,7 @@ def _models_of(version: int) -> _Loaded:
             _loaded = _Loaded(
                 version=version,
                 fields={
-                    row.field: (from_bytes(bytes(row.model)), row.threshold)
+                    row.field: (_classifier(bytes(row.model)), row.threshold)
                     for row in rows.only("field", "model", "threshold")
                 },
             )

@@ -12,7 +12,7 @@ from servicedesk.accounts.models import SupportGroup, User
 from servicedesk.core import clock, config
 from servicedesk.tickets.choices import Channel, EventKind, Impact, Kind, State
 from servicedesk.tickets.models import Category, ConfigurationItem, Ticket, Watch
-from servicedesk.tickets.observers import Draft, intake_run
+from servicedesk.tickets.observers import Draft, intake_ahead, intake_run
 from servicedesk.tickets.services._common import display, event_append, matrix_priority, next_number
 from servicedesk.tickets.services.conversation import attachment_check, attachment_store
 from servicedesk.tickets.services.validation import Problems, check_custom_fields, check_fields
@@ -113,6 +113,8 @@ def ticket_create(
     }  # fmt: skip
     chosen = frozenset(name for name, value in given.items() if value is not None)
 
+    # The model's predictions read only the text: made before the lock (docs/decisions/0008).
+    ahead = intake_ahead(title=title, description=description or "", channel=channel)
     with transaction.atomic():
         now = clock.now()  # in the transaction: numbers and creation times go up together
         draft = Draft(
@@ -126,6 +128,7 @@ def ticket_create(
             },
             chosen=chosen,
             by=by,
+            ahead=ahead,
         )  # fmt: skip
         after = intake_run(draft)  # triage: classify, prioritise, assign
         v = draft.values

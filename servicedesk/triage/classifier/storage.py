@@ -14,7 +14,7 @@ import zipfile
 
 import numpy as np
 
-from servicedesk.triage.classifier.training import Figures, TextClassifier, Vectoriser
+from servicedesk.triage.classifier.training import Figures, TextClassifier, Vectoriser, folded
 
 FORMAT = "servicedesk-triage-classifier/1"
 
@@ -30,6 +30,9 @@ def to_bytes(model: TextClassifier) -> bytes:
         "stacker_coef": model.stacker_coef,
         "stacker_intercept": model.stacker_intercept,
     }
+    # The same model as one linear map, for processes that predict without scikit-learn
+    # (``compact``); readers of this format that do not know these arrays ignore them.
+    arrays["folded_coef"], arrays["folded_intercept"] = folded(model)
     for i, vectoriser in enumerate(model.vectorisers):
         arrays[f"idf_{i}"] = vectoriser.idf
     for i, (coef, intercept) in enumerate(model.members):

@@ -239,6 +239,26 @@ def train(
     )
 
 
+def folded(model: TextClassifier) -> tuple[np.ndarray, np.ndarray]:
+    """The model as one linear map before the softmax: (features x classes) weights, intercept.
+
+    Each member's scores are linear in the features, their standardisation is affine and the
+    stacker is linear, so ``probabilities`` equals ``softmax(X @ weights + intercept)``: what a
+    process without scikit-learn needs to predict (``compact``). Folded in float64 and stored
+    as float32 like the members.
+    """
+    k = len(model.classes)
+    weights = np.zeros((model.members[0][0].shape[1], k))
+    intercept = np.array(model.stacker_intercept, dtype=np.float64)
+    for m, (coef, bias) in enumerate(model.members):
+        columns = slice(m * k, (m + 1) * k)
+        scale = model.score_scale[columns]
+        stacker = model.stacker_coef[:, columns] / scale  # classes x this member's scores
+        weights += coef.T.astype(np.float64) @ stacker.T
+        intercept += ((bias - model.score_mean[columns]) / scale) @ model.stacker_coef[:, columns].T
+    return weights.astype(np.float32), intercept
+
+
 def threshold_for_precision(proba: np.ndarray, y: np.ndarray, *, target: float) -> float:
     """The lowest confidence t such that the predictions with confidence >= t reach ``target``.
 

@@ -289,3 +289,28 @@ def test_the_admin_trains_a_version_on_demand(ada, history, immediate_queue):
     assert "Training queued" in response.content.decode()
     newest = ModelVersion.objects.exclude(pk=first.pk).get()
     assert newest.trigger == Trigger.ON_DEMAND and newest.is_active
+
+
+def test_the_model_predicts_before_the_creating_transaction(
+    history, categories, requester_ann, monkeypatch
+):
+    # On SQLite the transaction holds the one write lock: the prediction is made before it.
+    from django.db import connection
+
+    from servicedesk.tickets.choices import Channel
+    from servicedesk.triage import pipeline
+
+    model_version_train()
+    depths = []
+
+    def recorded(**text):
+        depths.append(len(connection.savepoint_ids))
+        return ticket_predictions(**text)
+
+    monkeypatch.setattr(pipeline, "ticket_predictions", recorded)
+    outside = len(connection.savepoint_ids)
+    ticket = make_ticket(requester=requester_ann, title="laptop screen dock", description="")
+    assert depths == [outside]  # once, and not in ticket_create's atomic block (a savepoint)
+    assert ticket.category == categories["Hardware"]
+    make_ticket(requester=requester_ann, title="laptop screen", channel=Channel.IMPORT)
+    assert depths == [outside]  # imports are not triaged: nothing predicted for them
