@@ -15,6 +15,7 @@ from servicedesk.api.views.common import NUMBER_PATTERN
 from servicedesk.api.views.dashboard import DashboardViewSet
 from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserViewSet
 from servicedesk.api.views.email import InboundMailView, InboundMessageViewSet
+from servicedesk.api.views.reports import ReportViewSet
 from servicedesk.api.views.sla import CalendarViewSet, EscalationTargetViewSet, PolicyViewSet
 from servicedesk.api.views.tickets import TicketViewSet
 from servicedesk.api.views.triage import RuleViewSet, SuggestionViewSet, TriageViewSet
@@ -37,6 +38,7 @@ router.register("users", UserViewSet, basename="user")
 router.register("groups", GroupViewSet, basename="group")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("dashboard", DashboardViewSet, basename="dashboard")
+router.register("reports", ReportViewSet, basename="report")
 router.register("email/messages", InboundMessageViewSet, basename="email-message")
 router.register("sla/calendars", CalendarViewSet, basename="sla-calendar")
 router.register("sla/policies", PolicyViewSet, basename="sla-policy")
