@@ -2,10 +2,14 @@
 
 import csv
 import io
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 
 from servicedesk.reports.eventlog import (
     CSV_COLUMNS,
@@ -175,3 +179,42 @@ def test_query_parse_reads_lists():
 )
 def test_activity_names(kind, changes, activity):
     assert activity_of(kind, changes) == activity
+
+
+def test_command_prints_the_log(history):
+    first, second, third = history
+    out = io.StringIO()
+    call_command("eventlog-export", "--format", "xes", "--priority", "1", stdout=out)
+    root = ET.fromstring(out.getvalue().encode())
+    names = [
+        t.find(f"{XES}string[@key='concept:name']").get("value")
+        for t in root.findall(f"{XES}trace")
+    ]
+    assert names == [third.number]
+    out = io.StringIO()
+    call_command("eventlog-export", "--format=csv", "--from=2026-03-10", "--to=2026-03-10",
+                 stdout=out)  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    assert {r["case"] for r in rows} == {first.number}
+    assert len(rows) == 5
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--format", "pdf"], "invalid choice: 'pdf'"),
+        (["--format", "csv", "--from", "yesterday"], "from: 'yesterday' is not a date"),
+        (["--format", "csv", "--channel", "pigeon"], "channel: 'pigeon'"),
+    ],
+)
+def test_command_bad_arguments_exit_2_with_one_line(tmp_path, argv, message):
+    result = subprocess.run(
+        [sys.executable, "-m", "servicedesk.cli", "eventlog-export", *argv],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SERVICEDESK_DATA_DIR": str(tmp_path)},
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert result.stdout == ""
