@@ -10,7 +10,7 @@ resource is who did it ("System" when nobody did).
 
 The filters choose cases: tickets the user may see, created within the date range (the desk's
 days, both ends included), of the kinds, priorities, channels, category, group and organisation
-asked for; every event of a chosen case is exported, so each trace is whole.
+asked for, assigned to the agent asked for; every event of a chosen case is exported, so each trace is whole.
 """
 
 import csv
@@ -27,7 +27,9 @@ from django.utils import timezone
 
 from servicedesk.accounts.models import User
 from servicedesk.reports.exports import csv_safe
-from servicedesk.tickets.choices import Channel, EventKind, Kind, Priority, State
+from servicedesk.reports.fields import FIELDS
+from servicedesk.reports.types import ReportError
+from servicedesk.tickets.choices import EventKind, Priority, State
 from servicedesk.tickets.models import Ticket, TicketEvent
 from servicedesk.tickets.selectors import visible_tickets
 
@@ -68,6 +70,7 @@ class EventLogQuery:
     channels: tuple[str, ...] = ()
     category: int | None = None
     group: int | None = None
+    agent: int | None = None
     organisation: int | None = None
 
 
@@ -78,24 +81,6 @@ def _date(text: str, name: str) -> date:
         raise EventLogError(f"{name}: {text!r} is not a date (YYYY-MM-DD).") from None
 
 
-def _choices(values: list[str], allowed, name: str) -> tuple[str, ...]:
-    known = {str(getattr(c, "value", c)) for c in allowed}
-    for value in values:
-        if value not in known:
-            raise EventLogError(
-                f"{name}: {value!r} is not one of {', '.join(sorted(str(k) for k in known))}."
-            )
-    return tuple(dict.fromkeys(values))
-
-
-def _id(text: str | None, name: str) -> int | None:
-    if text in (None, ""):
-        return None
-    if not text.isdigit() or not 0 < int(text) < 2**63:
-        raise EventLogError(f"{name}: {text!r} is not an id.")
-    return int(text)
-
-
 def _values(params: Mapping, name: str) -> list[str]:
     """Every value given for ``name``, from a QueryDict (repeated) or a dict (list or comma text)."""
     raw = params.getlist(name) if hasattr(params, "getlist") else params.get(name) or []
@@ -104,7 +89,19 @@ def _values(params: Mapping, name: str) -> list[str]:
     return [part.strip() for value in raw for part in str(value).split(",") if part.strip()]
 
 
-PARAMS = ("from", "to", "kind", "priority", "channel", "category", "group", "organisation")
+# Filters on a choice field take several values; on a record (an id or its name), one.
+MULTIPLE = ("kind", "priority", "channel")
+SINGLE = ("category", "group", "agent", "organisation")
+PARAMS = ("from", "to", *MULTIPLE, *SINGLE)
+
+
+def _parse(name: str, text: str) -> object:
+    # The reports' own reading of a field's value (a choice's value or label; a record's id
+    # or name), so that the event log takes what the report pages take.
+    try:
+        return FIELDS[name].parse(text)
+    except ReportError as error:
+        raise EventLogError(str(error)) from None
 
 
 def eventlog_query_parse(params: Mapping) -> EventLogQuery:
@@ -119,16 +116,21 @@ def eventlog_query_parse(params: Mapping) -> EventLogQuery:
     date_to = _date(first["to"], "to") if first["to"] else None
     if date_from and date_to and date_to < date_from:
         raise EventLogError(f"to ({date_to}) is before from ({date_from}).")
-    priorities = _choices(_values(params, "priority"), [str(p.value) for p in Priority], "priority")
+    many = {
+        name: tuple(dict.fromkeys(_parse(name, v) for v in _values(params, name)))
+        for name in MULTIPLE
+    }
+    one = {name: _parse(name, first[name]) if first[name] else None for name in SINGLE}
     return EventLogQuery(
         date_from=date_from,
         date_to=date_to,
-        kinds=_choices(_values(params, "kind"), Kind, "kind"),
-        priorities=tuple(int(p) for p in priorities),
-        channels=_choices(_values(params, "channel"), Channel, "channel"),
-        category=_id(first["category"], "category"),
-        group=_id(first["group"], "group"),
-        organisation=_id(first["organisation"], "organisation"),
+        kinds=many["kind"],
+        priorities=many["priority"],
+        channels=many["channel"],
+        category=one["category"],
+        group=one["group"],
+        agent=one["agent"],
+        organisation=one["organisation"],
     )
 
 
@@ -155,6 +157,8 @@ def eventlog_cases(*, user: User | None, query: EventLogQuery) -> QuerySet[Ticke
         tickets = tickets.filter(category_id=query.category)
     if query.group:
         tickets = tickets.filter(assignment_group_id=query.group)
+    if query.agent:
+        tickets = tickets.filter(assignee_id=query.agent)
     if query.organisation:
         tickets = tickets.filter(organisation_id=query.organisation)
     return tickets

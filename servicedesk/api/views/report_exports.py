@@ -42,7 +42,10 @@ _EVENTLOG_PARAMETERS = [
         OpenApiParameter(name, OpenApiTypes.STR, many=True)
         for name in ("kind", "priority", "channel")
     ],
-    *[OpenApiParameter(name, OpenApiTypes.INT) for name in ("category", "group", "organisation")],
+    *[
+        OpenApiParameter(name, OpenApiTypes.STR, description="an id or a name")
+        for name in ("category", "group", "agent", "organisation")
+    ],
 ]
 
 

@@ -5,7 +5,17 @@ from django.core.management.base import BaseCommand, CommandError
 from servicedesk.core.commands import one_line_usage_errors
 from servicedesk.reports.eventlog import EventLogError, eventlog_query_parse, eventlog_stream
 
-FILTERS = ("from", "to", "kind", "priority", "channel", "category", "group", "organisation")
+FILTERS = (
+    "from",
+    "to",
+    "kind",
+    "priority",
+    "channel",
+    "category",
+    "group",
+    "agent",
+    "organisation",
+)
 
 
 class Command(BaseCommand):
@@ -13,8 +23,8 @@ class Command(BaseCommand):
         "Print every ticket event as a process-mining event log: CSV (case, activity, timestamp, "
         "resource, then the case's attributes) or XES (IEEE 1849). Filters choose the cases: "
         "--from/--to (days the tickets were created, YYYY-MM-DD, both included), --kind, "
-        "--priority, --channel (repeatable or comma-separated), --category, --group, "
-        "--organisation (ids). Every event of a chosen ticket is printed, internal ones too: the "
+        "--priority, --channel (repeatable or comma-separated), --category, --group, --agent, "
+        "--organisation (an id or a name). Every event of a chosen ticket is printed, internal ones too: the "
         "command runs with the database's own rights. Bad input: one line on stderr, exit 2."
     )
 
@@ -28,8 +38,8 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="to", metavar="YYYY-MM-DD")
         for name in ("kind", "priority", "channel"):
             parser.add_argument(f"--{name}", action="append", default=[])
-        for name in ("category", "group", "organisation"):
-            parser.add_argument(f"--{name}", metavar="ID")
+        for name in ("category", "group", "agent", "organisation"):
+            parser.add_argument(f"--{name}", metavar="ID|NAME")
 
     def handle(self, *args, format: str, **options):
         params = {name: options[name] for name in FILTERS if options.get(name)}
