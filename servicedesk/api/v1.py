@@ -16,6 +16,7 @@ from servicedesk.api.views.dashboard import DashboardViewSet
 from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserViewSet
 from servicedesk.api.views.email import InboundMailView, InboundMessageViewSet
 from servicedesk.api.views.report_exports import EventLogExportView, ReportExportView
+from servicedesk.api.views.reports import ReportViewSet
 from servicedesk.api.views.sla import CalendarViewSet, EscalationTargetViewSet, PolicyViewSet
 from servicedesk.api.views.tickets import TicketViewSet
 from servicedesk.api.views.triage import RuleViewSet, SuggestionViewSet, TriageViewSet
@@ -38,6 +39,7 @@ router.register("users", UserViewSet, basename="user")
 router.register("groups", GroupViewSet, basename="group")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("dashboard", DashboardViewSet, basename="dashboard")
+router.register("reports", ReportViewSet, basename="report")
 router.register("email/messages", InboundMessageViewSet, basename="email-message")
 router.register("sla/calendars", CalendarViewSet, basename="sla-calendar")
 router.register("sla/policies", PolicyViewSet, basename="sla-policy")

@@ -62,7 +62,7 @@ def _grouped(scope: Scope, qs: QuerySet, **aggregates) -> dict:
     return {row.pop("g"): row for row in rows}
 
 
-def _keys_in_order(scope: Scope, keys, weight=None) -> list:
+def _keys_in_order(scope: Scope, keys, weight=None, labels=None) -> list:
     """The groups to show: every value of a choice field (so an empty range shows zeros), or
     the keys the data had, busiest first (``weight``), then by label."""
     if scope.by is None:
@@ -70,7 +70,7 @@ def _keys_in_order(scope: Scope, keys, weight=None) -> list:
     if scope.by.choices is not None:
         known = [k for k, _ in scope.by.choices]
         return known + [k for k in keys if k not in known]
-    labels = scope.by.labels(keys)
+    labels = labels if labels is not None else scope.by.labels(keys)
     return sorted(
         keys,
         key=lambda k: (-(weight(k) if weight else 0), k is None, labels.get(k, NONE_LABEL)),
@@ -189,8 +189,10 @@ def volume(scope: Scope) -> ReportResult:
             for name, column in _VOLUME
         }
         keys = set().union(*(f.keys() for f in found.values()))
-        order = _keys_in_order(scope, keys, lambda k: found["created"].get(k, {}).get("n", 0))
         labels = scope.by.labels(keys)
+        order = _keys_in_order(
+            scope, keys, lambda k: found["created"].get(k, {}).get("n", 0), labels
+        )
         rows = [
             {
                 **_by_cells(scope, k, labels),
@@ -273,8 +275,8 @@ def _duration_rows(scope: Scope, *, stamp: str, metric: str, what: str) -> Repor
     bpct = percentiles_by_group(business, FRACTIONS) if bcounts else {}
 
     keys = set(counts) | set(bcounts)
-    order = _keys_in_order(scope, keys, lambda k: counts.get(k, {}).get("n", 0))
     labels = scope.by.labels(keys) if scope.by else {}
+    order = _keys_in_order(scope, keys, lambda k: counts.get(k, {}).get("n", 0), labels)
     rows = []
     for k in order:
         c, b = counts.get(k, {}), bcounts.get(k, {})
@@ -401,8 +403,8 @@ def sla(scope: Scope) -> ReportResult:
     totals: dict = {}
     for (_, g), (m, b) in counts.items():
         totals[g] = totals.get(g, 0) + m + b
-    order = _keys_in_order(scope, keys, lambda k: totals.get(k, 0))
     labels = scope.by.labels(keys) if scope.by else {}
+    order = _keys_in_order(scope, keys, lambda k: totals.get(k, 0), labels)
     rows, drill = [], []
     for metric in Metric:
         for k in order:
@@ -437,8 +439,8 @@ def reopens(scope: Scope) -> ReportResult:
         resolved=Count("pk", filter=_EVER_RESOLVED),
         reopened=Count("pk", filter=Q(reopen_count__gt=0)),
     )
-    order = _keys_in_order(scope, found.keys(), lambda k: found[k]["resolved"])
     labels = scope.by.labels(found.keys()) if scope.by else {}
+    order = _keys_in_order(scope, found.keys(), lambda k: found[k]["resolved"], labels)
     rows = []
     for k in order:
         f = found.get(k, {"resolved": 0, "reopened": 0})
@@ -470,8 +472,8 @@ def reassignments(scope: Scope) -> ReportResult:
         most=Max("reassignment_count"),
         **buckets,
     )
-    order = _keys_in_order(scope, found.keys(), lambda k: found[k]["tickets"])
     labels = scope.by.labels(found.keys()) if scope.by else {}
+    order = _keys_in_order(scope, found.keys(), lambda k: found[k]["tickets"], labels)
     rows = []
     for k in order:
         f = found.get(k, {})
@@ -499,8 +501,8 @@ def first_contact_resolution(scope: Scope) -> ReportResult:
         resolved=Count("pk", filter=resolved),
         first=Count("pk", filter=resolved & Q(reassignment_count=0, reopen_count=0)),
     )
-    order = _keys_in_order(scope, found.keys(), lambda k: found[k]["resolved"])
     labels = scope.by.labels(found.keys()) if scope.by else {}
+    order = _keys_in_order(scope, found.keys(), lambda k: found[k]["resolved"], labels)
     rows = []
     for k in order:
         f = found.get(k, {"resolved": 0, "first": 0})
