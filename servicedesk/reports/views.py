@@ -124,6 +124,10 @@ def report_page(request: HttpRequest, name: str) -> HttpResponse:
         "intervals": INTERVALS,
         "frequencies": Frequency.choices,
         "query_string": urlencode(params),
+        # The same tickets' events for process mining: the event log takes the same filters.
+        "eventlog_query": urlencode(
+            {k: v for k, v in params.items() if k in eventlog.PARAMS and v}
+        ),
         "error": "",
     }
     try:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlparse
 
@@ -169,3 +170,26 @@ def test_eventlog_download(signed_in, agent_l1_lee, march):
     assert len({r["case"] for r in rows}) == 5
     bad = signed_in(agent_l1_lee).get("/desk/reports/eventlog.csv", {"from": "March"})
     assert bad.status_code == 400
+
+
+def test_the_report_page_links_the_event_log_of_its_tickets(signed_in, admin_ada, march):
+    client = signed_in(admin_ada)
+    page = client.get("/desk/reports/volume/", {"from": "2026-03-09", "to": "2026-03-10",
+                                                "by": "group", "channel": "email"})  # fmt: skip
+    html = page.content.decode()
+    href = re.search(r'href="([^"]+)" data-eventlog="csv"', html).group(1)
+    href = href.replace("&amp;", "&")
+    assert "by=" not in href and "channel=email" in href
+    rows = list(csv.DictReader(io.StringIO(b"".join(client.get(href).streaming_content).decode())))
+    assert len({r["case"] for r in rows}) == 2  # the two mailed tickets of 9 March
+
+
+def test_the_desk_list_takes_a_resolved_range(signed_in, admin_ada, march):
+    client = signed_in(admin_ada)
+    listed = client.get("/desk/tickets/", {"queue": "all",
+                                           "resolved_after": "2026-03-03T00:00:00+00:00",
+                                           "resolved_before": "2026-03-04T00:00:00+00:00"})  # fmt: skip
+    assert listed.status_code == 200
+    assert listed.content.decode().count('class="desk-number"') == 2
+    api = client.get("/api/v1/tickets/", {"resolved_after": "2026-03-04T00:00:00+00:00"})
+    assert api.status_code == 200 and api.json()["results"] == []
