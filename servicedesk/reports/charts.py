@@ -308,10 +308,16 @@ def bar_chart(data: ChartData, *, ident: str = "chart") -> str:
         )
         for si, s in enumerate(series):
             value = s.values[i] if i < len(s.values) else None
+            bar_y = y + 3 + si * bar_h
             if value is None:
+                # Nothing to measure (a rate over no tickets): say so rather than draw a zero.
+                out.append(
+                    f'<text x="{plot_left + 4}" y="{_f(bar_y + bar_h / 2 + 4)}" '
+                    f'class="chart-value">–<title>{escape(label)}: {escape(s.label)}: '
+                    "no tickets</title></text>"
+                )
                 continue
             colour = PALETTE[si % len(PALETTE)]
-            bar_y = y + 3 + si * bar_h
             width = x_at(value) - plot_left
             bar = (
                 f'<rect x="{plot_left}" y="{_f(bar_y)}" width="{_f(width)}" height="{_f(bar_h)}" '

@@ -164,3 +164,16 @@ def test_all_zero_values_still_have_an_axis():
     )
     svg = line_chart(data)
     assert re.findall(r'class="chart-tick">(\d+)<', svg)[:2] == ["0", "1"]
+
+
+def test_a_bar_without_a_value_says_so():
+    data = ChartData(
+        title="Adherence",
+        description="",
+        categories=["1 - Critical", "2 - High"],
+        series=[Series("Adherence", "percent", [None, 50])],
+    )
+    root = parse(bar_chart(data))
+    assert [r.get("data-value") for r in root.iter(f"{{{NS['svg']}}}rect")] == ["50"]
+    values = [t.text for t in root.iterfind(".//svg:text[@class='chart-value']", NS)]
+    assert values == ["–", "50%"]
