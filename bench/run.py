@@ -9,7 +9,7 @@ on the server ``BENCH_POSTGRES_URL`` names), brought up to date with ``migrate``
 run. A data set is made again when the generator's code changes. Then it runs:
 
 - the in-process scenarios of ``bench/scenarios.py`` (desk queues, API lists, a deep page, the
-  ticket page, text search, the dashboard, the portal list) at every size;
+  ticket page, text search, the dashboard, the portal list, the reports) at every size;
 - ``api_create``: tickets created through the REST API over HTTP, gunicorn on loopback with 2
   workers, 4 concurrent clients, into a copy of the smallest data set;
 - ``worker_memory``: one gunicorn worker's resident memory after 1,000 requests of a mix of
@@ -46,7 +46,7 @@ GENERATOR = ROOT / "servicedesk" / "tickets" / "generate"
 PEER_RESULTS = VAR / "results-peer.jsonl"
 IN_PROCESS = (
     "desk_queue", "desk_queue_filtered", "api_list", "deep_page", "ticket_page", "text_search",
-    "dashboard", "portal_list",
+    "dashboard", "portal_list", "reports",
 )  # fmt: skip
 OVER_HTTP = ("api_create", "worker_memory")
 CREATES = 2000

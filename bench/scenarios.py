@@ -52,6 +52,10 @@ from servicedesk.tickets.imports.bulk import insert_rows  # noqa: E402
 from servicedesk.tickets.models import Category, Comment, Ticket, TicketEvent  # noqa: E402
 
 BIG_TICKET_REF = "BENCH-200-EVENTS-50-COMMENTS"
+REPORT_NAMES = (
+    "volume", "backlog", "resolution-time", "first-response", "sla", "reopens", "reassignments",
+    "first-contact-resolution", "channels", "agents", "groups",
+)  # fmt: skip
 QUEUES = ("mine", "groups", "unassigned", "open", "resolved", "all")
 DEEP_PAGE = 200  # the page asked for; a data set too small for it walks to page size / 60
 
@@ -95,6 +99,8 @@ class Case:
     user: User
     path: str | Callable[[Client], str]  # a callable finds its path first (a deep page)
     p95_ms: float | None  # None: measured, with no target of its own
+    # At most this many samples (a report takes a second or more: 30 would take minutes).
+    max_samples: int | None = None
 
 
 def _client(user: User) -> Client:
@@ -226,6 +232,13 @@ def cases(people: Personas, size: int) -> list[Case]:
     if dashboard:
         out.append(Case("dashboard", "lead, sees all", lead, dashboard, 1000))
         out.append(Case("dashboard", "L2 agent", agent, dashboard, 1000))
+    # Each report over the whole history as a lead who sees every ticket, through the REST
+    # API; targets from the reporting issue (bench/reports.py runs the engine alone).
+    report_p95 = 1000 if connection.vendor == "postgresql" else 3000
+    for name in REPORT_NAMES:
+        out.append(Case("reports", name, lead, f"/api/v1/reports/{name}/", report_p95, 5))
+    out.append(Case("reports", "volume by group", lead, "/api/v1/reports/volume/?by=group",
+                    report_p95, 5))  # fmt: skip
     out.append(
         Case(
             "portal_list",
@@ -241,7 +254,8 @@ def cases(people: Personas, size: int) -> list[Case]:
 def run_case(case: Case, *, database: str, size: int, samples: int) -> Result:
     client = _client(case.user)
     path = case.path(client) if callable(case.path) else case.path
-    for _ in range(3):  # warm-up: caches, compiled templates, the database's pages
+    samples = min(samples, case.max_samples or samples)
+    for _ in range(1 if case.max_samples else 3):  # warm-up: caches, templates, the pages
         response = client.get(path)
         if response.status_code != 200:
             raise RuntimeError(

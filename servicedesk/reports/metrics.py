@@ -26,6 +26,7 @@ from servicedesk.reports.sql import (
     DurationHours,
     HoursBetween,
     LocalPeriod,
+    distribution_by_group,
     offset_spans,
     percentiles_by_group,
 )
@@ -257,8 +258,9 @@ def _duration_rows(scope: Scope, *, stamp: str, metric: str, what: str) -> Repor
     median, mean and 90th percentile per group."""
     done = scope.created().filter(**{f"{stamp}__isnull": False})
     calendar = done.annotate(g=_group_key(scope), v=HoursBetween(F("created_at"), F(stamp)))
-    counts = _grouped(scope, done, n=Count("pk"), mean=Avg(HoursBetween(F("created_at"), F(stamp))))
-    pct = percentiles_by_group(calendar, FRACTIONS)
+    dist = distribution_by_group(calendar, FRACTIONS)
+    counts = {g: {"n": n, "mean": mean} for g, (n, mean, _) in dist.items()}
+    pct = {g: p for g, (_, _, p) in dist.items()}
 
     clocks = Clock.objects.order_by().filter(
         group=None,
@@ -268,11 +270,9 @@ def _duration_rows(scope: Scope, *, stamp: str, metric: str, what: str) -> Repor
     )
     key = F(f"ticket__{scope.by.column}") if scope.by else Value(0, output_field=IntegerField())
     business = clocks.annotate(g=key, v=DurationHours(F("banked")))
-    bcounts = {
-        r["g"]: r
-        for r in business.values("g").annotate(n=Count("pk"), mean=Avg(DurationHours(F("banked"))))
-    }
-    bpct = percentiles_by_group(business, FRACTIONS) if bcounts else {}
+    bdist = distribution_by_group(business, FRACTIONS)
+    bcounts = {g: {"n": n, "mean": mean} for g, (n, mean, _) in bdist.items()}
+    bpct = {g: p for g, (_, _, p) in bdist.items()}
 
     keys = set(counts) | set(bcounts)
     labels = scope.by.labels(keys) if scope.by else {}

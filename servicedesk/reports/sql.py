@@ -9,7 +9,7 @@ constant between two DST changes, so a CASE over the few changes in the range gi
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from django.db import connection
-from django.db.models import Aggregate, DateField, FloatField, Func
+from django.db.models import Aggregate, Avg, Count, DateField, FloatField, Func
 
 _SQLITE_UTC = "%Y-%m-%d %H:%M:%S"
 
@@ -124,15 +124,24 @@ class PercentileCont(Aggregate):
 
 
 def percentiles_by_group(values_qs, fractions: tuple[float, ...]) -> dict:
-    """{group key: [percentile per fraction]} for a queryset of (``g``, ``v``) rows, with
-    ``v`` never null: ``percentile_cont`` on PostgreSQL; on SQLite, the same linear
-    interpolation between the two nearest ranks, from window functions over the ranked rows
-    (no row comes to Python: one row per group does)."""
+    """{group key: [percentile per fraction]} for a queryset of (``g``, ``v``) rows."""
+    return {g: pcts for g, (_, _, pcts) in distribution_by_group(values_qs, fractions).items()}
+
+
+def distribution_by_group(values_qs, fractions: tuple[float, ...]) -> dict:
+    """{group key: (count, mean, [percentile per fraction])} for a queryset of (``g``, ``v``)
+    rows, ``v`` never null, in one query: ``percentile_cont`` on PostgreSQL; on SQLite the
+    same linear interpolation between the two nearest ranks, from window functions over the
+    ranked rows (no ticket comes to Python: one row per group does)."""
     if connection.vendor == "postgresql":
         rows = values_qs.values("g").annotate(
-            **{f"p{i}": PercentileCont("v", f) for i, f in enumerate(fractions)}
+            n=Count("v"),
+            mean=Avg("v"),
+            **{f"p{i}": PercentileCont("v", f) for i, f in enumerate(fractions)},
         )
-        return {r["g"]: [r[f"p{i}"] for i in range(len(fractions))] for r in rows}
+        return {
+            r["g"]: (r["n"], r["mean"], [r[f"p{i}"] for i in range(len(fractions))]) for r in rows
+        }
     inner, params = values_qs.values_list("g", "v").query.sql_with_params()
     picks = []
     for f in fractions:
@@ -143,12 +152,14 @@ def percentiles_by_group(values_qs, fractions: tuple[float, ...]) -> dict:
             f"SUM(CASE WHEN rn = {low} + 1 THEN v * (1 - {frac}) "
             f"WHEN rn = {low} + 2 THEN v * {frac} ELSE 0 END)"
         )
+    # One window, its frame the whole partition, so that the rank and the count come from a
+    # single sort of the rows.
     sql = (
-        f"SELECT g, {', '.join(picks)} FROM ("
-        "SELECT g, v, ROW_NUMBER() OVER (PARTITION BY g ORDER BY v) AS rn, "
-        "COUNT(*) OVER (PARTITION BY g) AS n "
-        f"FROM ({inner}) AS t) AS ranked GROUP BY g"
+        f"SELECT g, COUNT(*), AVG(v), {', '.join(picks)} FROM ("
+        "SELECT g, v, ROW_NUMBER() OVER w AS rn, COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED "
+        "PRECEDING AND UNBOUNDED FOLLOWING) AS n "
+        f"FROM ({inner}) AS t WINDOW w AS (PARTITION BY g ORDER BY v)) AS ranked GROUP BY g"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {row[0]: list(row[1:]) for row in cursor.fetchall()}
+        return {row[0]: (row[1], row[2], list(row[3:])) for row in cursor.fetchall()}

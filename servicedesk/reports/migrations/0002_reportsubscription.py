@@ -7,9 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ("reports", "0001_ticket_facts_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
