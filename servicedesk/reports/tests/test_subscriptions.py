@@ -133,3 +133,11 @@ def test_a_report_that_no_longer_parses_is_not_sent_and_says_why(lead_mo, time_m
     assert "Unknown group" in sub.last_error
     assert sub.next_run_at == utc(2026, 3, 16, 6, 0)
     assert not OutboxMessage.objects.exists()
+
+
+def test_admins_see_subscriptions_and_cannot_make_one(client, admin_ada, lead_mo):
+    subscription_create(user=lead_mo, report="sla", params={"by": "priority"}, frequency="weekly")
+    client.force_login(admin_ada)
+    page = client.get("/admin/reports/reportsubscription/")
+    assert page.status_code == 200 and "mo" in page.content.decode()
+    assert client.get("/admin/reports/reportsubscription/add/").status_code == 403
