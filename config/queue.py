@@ -22,6 +22,7 @@ from servicedesk.channels.email.tasks import (
     mailboxes_poll_schedule,
 )
 from servicedesk.core.outbox import outbox_deliver_job
+from servicedesk.reports.tasks import report_subscriptions_job
 from servicedesk.sla.tasks import sla_sweep_schedule
 from servicedesk.triage.tasks import triage_train_schedule
 
@@ -55,6 +56,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # API retries are answered from stored responses for 24 hours; older keys are dropped.
     PeriodicJob(
         name="idempotency_keys_purge", schedule=crontab(minute="17"), run=idempotency_keys_purge
+    ),
+    # Scheduled reports (weekly on Mondays, monthly on the 1st, 06:00 in the desk's zone) go
+    # to the outbox within the hour they fall due; each is claimed once, so extra runs are
+    # harmless.
+    PeriodicJob(
+        name="report_subscriptions", schedule=crontab(minute="5"), run=report_subscriptions_job
     ),
 )
 # The triage model retrained on the ticket history: SERVICEDESK_TRIAGE_TRAIN_SCHEDULE, a cron

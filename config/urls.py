@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("servicedesk.accounts.urls")),
     path("", include("servicedesk.tickets.urls")),
+    path("desk/reports/", include("servicedesk.reports.urls")),
     path("desk/", include("servicedesk.desk.urls")),
     path("portal/", include("servicedesk.portal.urls")),
     path("api/", include("servicedesk.api.urls")),

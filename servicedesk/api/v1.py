@@ -15,6 +15,7 @@ from servicedesk.api.views.common import NUMBER_PATTERN
 from servicedesk.api.views.dashboard import DashboardViewSet
 from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserViewSet
 from servicedesk.api.views.email import InboundMailView, InboundMessageViewSet
+from servicedesk.api.views.report_exports import EventLogExportView, ReportExportView
 from servicedesk.api.views.reports import ReportViewSet
 from servicedesk.api.views.sla import CalendarViewSet, EscalationTargetViewSet, PolicyViewSet
 from servicedesk.api.views.tickets import TicketViewSet
@@ -47,5 +48,11 @@ router.register("triage/rules", RuleViewSet, basename="triage-rule")
 
 urlpatterns = [
     path("email/inbound/", InboundMailView.as_view(), name="email-inbound"),
+    path(
+        "reports/<slug:name>.<str:extension>",
+        ReportExportView.as_view(),
+        name="report-export",
+    ),
+    path("eventlog.<str:extension>", EventLogExportView.as_view(), name="eventlog"),
     *router.urls,
 ]

@@ -70,6 +70,8 @@ class Dashboard:
     # The SLA queues' counts: open tickets you may see with a clock due within
     # SERVICEDESK_SLA_SOON_HOURS (or overdue), and with a breached clock.
     breaching_soon: int
+    # Of those, the ones assigned to the agent: what they should pick up first.
+    mine_breaching_soon: int
     breached: int
     soon_hours: int
     days: list[Day]
@@ -181,8 +183,10 @@ def dashboard_figures(*, user: User) -> Dashboard:
     # The "Breaching soon" and "Breached" queues, counted together in one pass over the open
     # tickets they start from.
     every_open = QUEUES["open"].tickets(user).order_by()
+    soon = Q(breaching_by(soon_until(now)))
     sla = every_open.aggregate(
-        soon=Count("pk", filter=Q(breaching_by(soon_until(now)))),
+        soon=Count("pk", filter=soon),
+        mine_soon=Count("pk", filter=soon & Q(assignee_id=user.pk)),
         breached=Count("pk", filter=Q(breached())),
     )
 
@@ -205,6 +209,7 @@ def dashboard_figures(*, user: User) -> Dashboard:
         unassigned=unassigned,
         reopened=reopened,
         breaching_soon=sla["soon"],
+        mine_breaching_soon=sla["mine_soon"],
         breached=sla["breached"],
         soon_hours=settings.SERVICEDESK_SLA_SOON_HOURS,
         days=days,

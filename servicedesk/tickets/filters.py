@@ -66,6 +66,9 @@ class TicketFilter(df.FilterSet):
     is_open = df.BooleanFilter(method="filter_open", label="Open")
     created_after = InstantFilter(field_name="created_at", lookup_expr="gte")
     created_before = InstantFilter(field_name="created_at", lookup_expr="lt")
+    # The reports' drilldowns: the tickets a period's "resolved" figure counts.
+    resolved_after = InstantFilter(field_name="resolved_at", lookup_expr="gte")
+    resolved_before = InstantFilter(field_name="resolved_at", lookup_expr="lt")
     q = df.CharFilter(method="filter_text", label="Text")
 
     class Meta:

@@ -41,6 +41,9 @@ class SlaFigures(serializers.Serializer):
         help_text="Open tickets you may see with an SLA clock due within `soon_hours`, or "
         "overdue: the desk's Breaching soon queue."
     )
+    mine_breaching_soon = serializers.IntegerField(
+        help_text="Of those, the ones assigned to you: Breaching soon with assignee = you."
+    )
     breached = serializers.IntegerField(
         help_text="Open tickets you may see with a breached SLA clock: the Breached queue."
     )

@@ -60,7 +60,12 @@ def test_an_agents_figures(board, client_for, agent_l1_lee):
     ]  # fmt: skip
     assert team["waiting"] == {"user": 1, "vendor": 1, "change": 1}
     assert (team["unassigned"], team["reopened"]) == (2, 1)
-    assert body["sla"] == {"breaching_soon": 0, "breached": 0, "soon_hours": 4}  # no policy
+    assert body["sla"] == {
+        "breaching_soon": 0,
+        "mine_breaching_soon": 0,
+        "breached": 0,
+        "soon_hours": 4,
+    }  # no policy; fmt: skip
     assert body["groups"] is None
     days = body["days"]
     assert len(days) == 14

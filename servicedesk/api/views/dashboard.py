@@ -35,6 +35,7 @@ def _shape(dash: Dashboard) -> dict:
         },
         "sla": {
             "breaching_soon": dash.breaching_soon,
+            "mine_breaching_soon": dash.mine_breaching_soon,
             "breached": dash.breached,
             "soon_hours": dash.soon_hours,
         },

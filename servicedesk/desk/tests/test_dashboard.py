@@ -310,3 +310,21 @@ def test_the_sla_figures_count_their_queues(as_user, people, admin_ada, time_mac
     for href, number in _links(page):
         if "queue=breach" in href:
             assert len(client.get(href).context["page"].rows) == number, href
+
+
+def test_mine_breaching_soon_counts_my_share(as_user, people, time_machine):
+    policy_with(calendar=None, response="1h", resolution="8h")
+    time_machine.move_to(NOW, tick=False)
+    sd, ann, lee = people["sd"], people["ann"], people["lee"]
+    make_ticket(requester=ann, title="Mine, due 11:00", assignment_group=sd, assignee=lee,
+                impact=2, urgency=2)  # fmt: skip
+    make_ticket(requester=ann, title="Nobody's, due 11:00", assignment_group=sd, impact=2,
+                urgency=2)  # fmt: skip
+    time_machine.move_to(NOW + timedelta(minutes=30), tick=False)
+    figures = dashboard_figures(user=lee)
+    assert (figures.breaching_soon, figures.mine_breaching_soon) == (2, 1)
+    client = as_user(lee)
+    page = client.get(DASHBOARD).content.decode()
+    assert figure(page, "mine-breaching-soon") == 1
+    href = next(h for h, _ in _links(page) if "queue=breaching" in h and "assignee=" in h)
+    assert [t.title for t in client.get(href).context["page"].rows] == ["Mine, due 11:00"]

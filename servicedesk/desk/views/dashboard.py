@@ -71,7 +71,7 @@ def _chart(days: list[Day], *, queue: str) -> dict:
     }
 
 
-def _context(dash: Dashboard) -> dict:
+def _context(dash: Dashboard, *, user_id: int) -> dict:
     team = dash.team_queue
     mine = [
         {"state": s, "count": n, "url": tickets_url("mine", state=s)}
@@ -112,6 +112,7 @@ def _context(dash: Dashboard) -> dict:
         "team_url": tickets_url(team),
         "unassigned_url": tickets_url("unassigned"),
         "breaching_url": tickets_url("breaching"),
+        "mine_breaching_url": tickets_url("breaching", assignee=user_id),
         "breached_url": tickets_url("breached"),
         "oldest_url": tickets_url(team, sort="created"),
         "mine": mine,
@@ -127,4 +128,8 @@ def _context(dash: Dashboard) -> dict:
 @agent_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "desk/dashboard.html", _context(dashboard_figures(user=request.user)))
+    return render(
+        request,
+        "desk/dashboard.html",
+        _context(dashboard_figures(user=request.user), user_id=request.user.pk),
+    )
