@@ -5,7 +5,7 @@ from django import template
 
 from servicedesk.knowledge.models import Article
 from servicedesk.knowledge.selectors import (
-    article_search,
+    article_search_result,
     similar_resolved_tickets,
     ticket_article_links,
 )
@@ -22,9 +22,11 @@ QUERY_CHARS = 300
 def kb_ticket_panel(context, ticket):
     user = context["request"].user
     query = f"{ticket.title} {(ticket.description or '')[:QUERY_CHARS]}"
-    hits = article_search(user=user, query=query, limit=RELATED)
-    answers = dict(
-        Article.objects.filter(pk__in=[h.id for h in hits]).values_list("id", "body_text")
+    hits, _ = article_search_result(user=user, query=query, limit=RELATED, fuzzy=False)
+    answers = (
+        dict(Article.objects.filter(pk__in=[h.id for h in hits]).values_list("id", "body_text"))
+        if hits
+        else {}
     )
     links = list(ticket_article_links(ticket=ticket))
     linked = {link.article_id for link in links}
