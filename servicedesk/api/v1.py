@@ -17,6 +17,7 @@ from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserV
 from servicedesk.api.views.email import InboundMailView, InboundMessageViewSet
 from servicedesk.api.views.report_exports import EventLogExportView, ReportExportView
 from servicedesk.api.views.reports import ReportViewSet
+from servicedesk.api.views.knowledge import ArticleViewSet
 from servicedesk.api.views.sla import CalendarViewSet, EscalationTargetViewSet, PolicyViewSet
 from servicedesk.api.views.tickets import TicketViewSet
 from servicedesk.api.views.triage import RuleViewSet, SuggestionViewSet, TriageViewSet
@@ -45,6 +46,7 @@ router.register("sla/calendars", CalendarViewSet, basename="sla-calendar")
 router.register("sla/policies", PolicyViewSet, basename="sla-policy")
 router.register("sla/escalation-targets", EscalationTargetViewSet, basename="sla-escalation-target")
 router.register("triage/rules", RuleViewSet, basename="triage-rule")
+router.register("kb/articles", ArticleViewSet, basename="kb-article")
 
 urlpatterns = [
     path("email/inbound/", InboundMailView.as_view(), name="email-inbound"),
