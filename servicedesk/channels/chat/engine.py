@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nh3
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db.models import Q
 from django.urls import reverse
 
@@ -486,7 +486,8 @@ def _raise(turn: Turn) -> None:
             category = chosen
     files = [ContentFile(said.encode("utf-8"), name="chat-transcript.txt")]
     uploads = list(conversation.uploads.order_by("id"))
-    files += [upload.file for upload in uploads]
+    # Named as the user's device named them (storage may have renamed the stored copy).
+    files += [File(upload.file.open("rb"), name=upload.filename) for upload in uploads]
     try:
         ticket = ticket_create(
             by=turn.user,
@@ -504,6 +505,9 @@ def _raise(turn: Turn) -> None:
     except ServiceError as error:
         turn.say(f"I could not raise the ticket: {error.message}", choices=["Yes", "Start over"])
         return
+    finally:
+        for file in files:
+            file.close()
     conversation.ticket = ticket
     turn.go(Step.RAISED)
     turn.say(

@@ -76,6 +76,7 @@ def conversation_start(*, user: User, source: str = Source.PORTAL, text: str = "
     _record(conversation, Author.BOT, reply.body, now, reply.extra)
     if text:
         message_post(conversation=conversation, by=user, text=text)
+        conversation.refresh_from_db()
     return conversation
 
 
