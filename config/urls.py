@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from servicedesk.core.views import healthz, home
+from servicedesk.knowledge import urls as knowledge_urls
 
 admin.site.site_header = "servicedesk administration"
 admin.site.site_title = "servicedesk admin"
@@ -12,8 +13,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("servicedesk.accounts.urls")),
     path("", include("servicedesk.tickets.urls")),
+    path("desk/kb/", include((knowledge_urls.desk_patterns, "kb_desk"))),
     path("desk/", include("servicedesk.desk.urls")),
+    path("portal/kb/", include((knowledge_urls.portal_patterns, "kb_portal"))),
     path("portal/", include("servicedesk.portal.urls")),
+    path("kb/files/", include((knowledge_urls.file_patterns, "kb_files"))),
     path("api/", include("servicedesk.api.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/core/favicon.svg")),

@@ -1,0 +1,218 @@
+"""Ranked full-text search over articles, one interface over SQLite FTS5 and PostgreSQL.
+
+How a text is read (``servicedesk.tickets.search.terms.parse``, shared with ticket search):
+words only, every other character a separator, so quotes, ``*``, ``NEAR``, ``-`` or ``:``
+typed by a user never reach the database as query syntax (``NEAR`` is just a word). A
+quoted phrase stays a phrase. Common English words ("my", "the", "is") are dropped unless
+nothing else is left.
+
+Three passes, each only when the one before found too little:
+
+1. every term (AND), ranked: BM25 in SQLite (title 10, keywords 5, body 1), ``ts_rank_cd``
+   over the weighted vector in PostgreSQL;
+2. any term (OR), ranked the same, to fill the page: a user describing a problem in a sentence
+   rarely uses every word an article does;
+3. typo tolerance: each word the index does not hold is replaced by the nearest indexed word
+   (``difflib`` ratio >= 0.75, same first letter), then pass 2 runs again. SQLite reads the
+   indexed words from its fts5vocab table, PostgreSQL from ``ts_stat``.
+
+Snippets come from the engine (FTS5 ``snippet``, ``ts_headline``) around the matches in the
+plain body, with control-character markers that become ``<mark>`` after HTML escaping.
+"""
+
+import difflib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import NotSupportedError, connections
+
+from servicedesk.knowledge import index
+from servicedesk.knowledge.rendering import MARK_END, MARK_START
+from servicedesk.tickets.search.terms import Term, parse
+
+# Longest query text read; the rest of a pasted essay adds nothing but cost.
+MAX_QUERY = 1000
+SNIPPET_WORDS = 24
+CUTOFF = 0.75
+
+STOP_WORDS = frozenset(
+    """a about after again all also am an and any are as at be been before being but by can
+    cannot could did do does doing dont for from get gets got had has have having he her here
+    him his how i if in into is it its just me my no not now of off on once only or our out
+    over please same she should so some such than that the their them then there these they
+    this those to too under until up very was we were what when where which while who why will
+    with would you your""".split()  # noqa: SIM905 (a paragraph reads better than a list)
+)
+
+
+@dataclass
+class Found:
+    """One matching article id with its score and raw snippet (markers, not yet escaped)."""
+
+    id: int
+    score: float
+    snippet: str
+
+
+@dataclass
+class Result:
+    found: list[Found] = field(default_factory=list)
+    corrected: str = ""  # the words searched for instead, when the spelling fallback ran
+
+
+def terms_of(text: str) -> list[Term]:
+    terms = parse(text[:MAX_QUERY])
+    meaningful = [t for t in terms if not (len(t.words) == 1 and t.words[0].lower() in STOP_WORDS)]
+    return meaningful or terms
+
+
+def search(
+    text: str,
+    *,
+    states: Iterable[str],
+    audiences: Iterable[str],
+    limit: int,
+    using: str = "default",
+) -> Result:
+    """Articles in one of ``states`` for one of ``audiences`` matching ``text``, best first."""
+    terms = terms_of(text)
+    if not terms or limit <= 0:
+        return Result()
+    engine = _ENGINES.get(connections[using].vendor)
+    if engine is None:
+        raise NotSupportedError(f"Article search does not support {connections[using].vendor}.")
+    where = (tuple(states), tuple(audiences))
+    found = engine.query(terms, all_terms=True, where=where, limit=limit, using=using)
+    if len(found) < limit and len(terms) > 1:
+        seen = {f.id for f in found}
+        more = engine.query(terms, all_terms=False, where=where, limit=limit, using=using)
+        found += [f for f in more if f.id not in seen][: limit - len(found)]
+    if found:
+        return Result(found=found)
+    fixed = _corrected(terms, engine, using=using)
+    if not fixed:
+        return Result()
+    found = engine.query(fixed, all_terms=False, where=where, limit=limit, using=using)
+    return Result(found=found, corrected=" ".join(" ".join(t.words) for t in fixed))
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _corrected(terms: list[Term], engine, *, using: str) -> list[Term]:
+    """The terms with each unknown single word replaced by its nearest indexed word."""
+    out: list[Term] = []
+    changed = False
+    for term in terms:
+        if len(term.words) != 1 or len(term.words[0]) < 4:
+            out.append(term)
+            continue
+        word = _fold(term.words[0])
+        candidates = engine.words_like(word, using=using)
+        if word in candidates:
+            out.append(term)
+            continue
+        near = difflib.get_close_matches(word, candidates, n=1, cutoff=CUTOFF)
+        if near:
+            out.append(Term(words=(near[0],), prefix=False))
+            changed = True
+        else:
+            out.append(term)
+    return out if changed else []
+
+
+class _SQLite:
+    @staticmethod
+    def match(terms: list[Term], *, all_terms: bool) -> str:
+        # Inside double quotes FTS5 reads no syntax; the words hold no quote.
+        parts = [f'"{" ".join(t.words)}"' + ("*" if t.prefix else "") for t in terms]
+        return (" AND " if all_terms else " OR ").join(parts)
+
+    @classmethod
+    def query(cls, terms, *, all_terms, where, limit, using) -> list[Found]:
+        states, audiences = where
+        sql = (
+            f"SELECT a.id, bm25({index.FTS}, 10.0, 5.0, 1.0) AS rank, "
+            f"snippet({index.FTS}, 2, char(2), char(3), '…', {SNIPPET_WORDS}) "
+            f"FROM {index.FTS} JOIN {index.ARTICLES} a ON a.id = {index.FTS}.rowid "
+            f"WHERE {index.FTS} MATCH %s "
+            f"AND a.state IN ({', '.join(['%s'] * len(states))}) "
+            f"AND a.audience IN ({', '.join(['%s'] * len(audiences))}) "
+            "ORDER BY rank LIMIT %s"
+        )
+        params = [cls.match(terms, all_terms=all_terms), *states, *audiences, limit]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [Found(id=r[0], score=-r[1], snippet=r[2]) for r in cursor]
+
+    @staticmethod
+    def words_like(word: str, *, using: str) -> list[str]:
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"SELECT term FROM {index.VOCAB} WHERE term >= %s AND term < %s "
+                "AND length(term) BETWEEN %s AND %s",
+                [word[0], word[0] + "\U0010ffff", len(word) - 2, len(word) + 2],
+            )
+            return [row[0] for row in cursor]
+
+
+class _PostgreSQL:
+    @staticmethod
+    def tsquery(terms: list[Term], *, all_terms: bool) -> str:
+        def term(t: Term) -> str:
+            operands = [f"'{word}'" for word in t.words]
+            if t.prefix:
+                operands[-1] += ":*"
+            return "(" + " <-> ".join(operands) + ")"
+
+        return (" & " if all_terms else " | ").join(term(t) for t in terms)
+
+    @classmethod
+    def query(cls, terms, *, all_terms, where, limit, using) -> list[Found]:
+        states, audiences = where
+        options = (
+            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
+            'MinWords=8, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        # The headline is computed for the page only, after ranking: it re-parses the text.
+        sql = (
+            "SELECT id, rank, ts_headline(%s::regconfig, body_text, q, %s) FROM ("
+            f"SELECT a.id, a.body_text, q, ts_rank_cd(a.{index.COLUMN}, q) AS rank "
+            f"FROM {index.ARTICLES} a, to_tsquery(%s::regconfig, %s) AS q "
+            f"WHERE a.{index.COLUMN} @@ q AND a.state = ANY(%s) AND a.audience = ANY(%s) "
+            "ORDER BY rank DESC, a.id LIMIT %s) AS page ORDER BY rank DESC, id"
+        )
+        params = [
+            index.CONFIG,
+            options,
+            index.CONFIG,
+            cls.tsquery(terms, all_terms=all_terms),
+            list(states),
+            list(audiences),
+            limit,
+        ]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [Found(id=r[0], score=float(r[1]), snippet=r[2]) for r in cursor]
+
+    @staticmethod
+    def words_like(word: str, *, using: str) -> list[str]:
+        inner = f"SELECT {index.COLUMN} FROM {index.ARTICLES}"
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM ts_stat(%s) WHERE word LIKE %s "
+                "AND length(word) BETWEEN %s AND %s",
+                [
+                    inner,
+                    word[0].replace("%", "").replace("_", "") + "%",
+                    len(word) - 2,
+                    len(word) + 2,
+                ],
+            )
+            return [row[0] for row in cursor]
+
+
+_ENGINES = {"sqlite": _SQLite, "postgresql": _PostgreSQL}
