@@ -12,6 +12,7 @@ whole team" skips those questions. The engine runs inside the service's transact
 caller stores the conversation and the replies.
 """
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -247,7 +248,11 @@ def _articles(turn: Turn) -> None:
     if article_id is None:
         _ask_next(turn)
         return
-    knowledge.article_deflection_record(article_id=article_id, user=turn.user, channel="chat")
+    # An article retired since it was offered is not counted; still, no ticket is wanted.
+    with contextlib.suppress(ServiceError):
+        knowledge.article_deflection_record(
+            article_id=article_id, user=turn.user, channel=Channel.CHAT
+        )
     turn.conversation.helped_article_id = article_id
     turn.go(Step.HELPED)
     turn.say("Glad it helped! I have not raised a ticket. Start a new conversation any time.")

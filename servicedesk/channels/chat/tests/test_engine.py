@@ -7,6 +7,8 @@ from servicedesk.channels.chat.choices import Step
 from servicedesk.channels.chat.engine import NO_TICKET
 from servicedesk.channels.chat.services import conversation_start, message_post
 from servicedesk.channels.chat.tests.conftest import Hit
+from servicedesk.knowledge.models import Deflection
+from servicedesk.knowledge.tests.factories import make_article
 from servicedesk.tickets.choices import State
 from servicedesk.tickets.models import Attachment, Comment, Ticket
 from servicedesk.tickets.tests.factories import make_ticket
@@ -174,3 +176,19 @@ def test_a_comment_on_a_closed_ticket_is_refused_clearly(requester_ann, service_
     assert (
         said == f"I could not add the comment: {mine.number} is closed; raise a new ticket instead."
     )
+
+
+def test_the_real_knowledge_base_offers_public_articles_and_counts_the_deflection(
+    requester_ann, network
+):
+    public = make_article("VPN keeps dropping", "Reconnect the VPN client.", keywords="vpn")
+    make_article("VPN concentrator runbook", "Restart the VPN cluster.", audience="internal")
+    chat = conversation_start(user=requester_ann, text="my VPN keeps dropping")
+    chat.refresh_from_db()
+    offered = chat.messages.last().extra["articles"]
+    assert [a["id"] for a in offered] == [public.pk]  # never the internal runbook
+    assert "<mark>" in offered[0]["snippet"]
+    _say(chat, requester_ann, "yes")
+    public.refresh_from_db()
+    assert (chat.step, public.deflection_count) == (Step.HELPED, 1)
+    assert Deflection.objects.get().channel == "chat"
