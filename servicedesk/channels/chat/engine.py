@@ -402,32 +402,39 @@ def summary(facts: dict[str, Any]) -> str:
 # Understanding, tickets -----------------------------------------------------------------------
 
 
-def understand(user: User, text: str) -> dict[str, Any]:
-    """The category and kind triage's rules and model give ``text``, as the ticket would get."""
-    title = text.strip().splitlines()[0][:TITLE_CHARS] if text.strip() else ""
+def understand(user: User, text: str, *, title: str | None = None) -> dict[str, Any]:
+    """The category and kind triage's rules and model give ``text``, as a ticket would get."""
     draft = Draft(
         values={
-            "kind": Kind.INCIDENT, "title": title, "description": text, "channel": Channel.CHAT,
-            "requester": user, "impact": Impact.LOW, "urgency": Urgency.LOW, "category": None,
-            "subcategory": None, "affected_service": None, "configuration_item": None,
-            "assignment_group": None, "assignee": None, "custom_fields": {},
+            "kind": Kind.INCIDENT, "title": _title(text) if title is None else title,
+            "description": text, "channel": Channel.CHAT, "requester": user,
+            "impact": Impact.LOW, "urgency": Urgency.LOW, "category": None, "subcategory": None,
+            "affected_service": None, "configuration_item": None, "assignment_group": None,
+            "assignee": None, "custom_fields": {},
         },
         chosen=frozenset(),
         by=user,
     )  # fmt: skip
     run = triage_preview(draft)
     v = run.v
-    kind_decided = any(d.field == "kind" for e in run.entries for d in e.decisions)
-    kind = v["kind"] if kind_decided else (
+    by_triage = any(d.field == "kind" for e in run.entries for d in e.decisions)
+    kind = v["kind"] if by_triage else (
         Kind.REQUEST if REQUEST_WORDS.search(text) else Kind.INCIDENT
     )  # fmt: skip
-    found: dict[str, Any] = {"kind": str(kind)}
+    found: dict[str, Any] = {"kind": str(kind), "kind_by_triage": by_triage}
     chosen = v["subcategory"] or v["category"]
     if chosen is not None:
         found["category_id"] = chosen.pk
         found["category_label"] = str(chosen)
     found["understood_by"] = [e.message for e in run.entries]
     return found
+
+
+def _title(problem: str) -> str:
+    first = problem.strip().splitlines()[0].strip() if problem.strip() else ""
+    if len(first) <= TITLE_CHARS:
+        return first or "Chat conversation"
+    return first[:TITLE_CHARS].rsplit(" ", 1)[0] + "..."
 
 
 def _understood_text(understood: dict[str, Any]) -> str:
@@ -474,21 +481,13 @@ def transcript(conversation: Conversation) -> str:
 def _raise(turn: Turn) -> None:
     facts, conversation = turn.facts, turn.conversation
     problem = facts.get("problem", "").strip()
-    title = problem.splitlines()[0][:TITLE_CHARS].strip() if problem else "Chat conversation"
-    if len(problem.splitlines()[0]) > TITLE_CHARS:
-        title = title.rsplit(" ", 1)[0] + "..."
+    title = _title(problem)
     said = transcript(conversation)
     description = (
         f"{problem}\n\n{summary(facts).split(chr(10), 1)[1]}\n\n"
         f"Raised by the chatbot. The conversation (also attached as chat-transcript.txt):\n\n{said}"
     )
-    category = subcategory = None
-    if facts.get("category_id"):
-        chosen = Category.objects.filter(pk=facts["category_id"], is_active=True).first()
-        if chosen is not None and chosen.parent_id:
-            category, subcategory = chosen.parent, chosen
-        else:
-            category = chosen
+    category, subcategory, kind = _confirmed(turn, title=title, description=description)
     files = [ContentFile(said.encode("utf-8"), name="chat-transcript.txt")]
     uploads = list(conversation.uploads.order_by("id"))
     # Named as the user's device named them (storage may have renamed the stored copy).
@@ -499,7 +498,7 @@ def _raise(turn: Turn) -> None:
             requester=turn.user,
             title=title,
             description=description,
-            kind=facts.get("kind") or Kind.INCIDENT,
+            kind=kind,
             channel=Channel.CHAT,
             impact=facts.get("impact"),
             urgency=facts.get("urgency"),
@@ -520,6 +519,32 @@ def _raise(turn: Turn) -> None:
         f"follow it in the portal.",
         ticket=_ticket_extra(ticket),
     )
+
+
+def _confirmed(
+    turn: Turn, *, title: str, description: str
+) -> tuple[Category | None, Category | None, str | None]:
+    """Category, subcategory and kind to give ticket_create: None where triage decides them.
+
+    Triage runs again when the ticket is created, on its whole text. Where it reaches what the
+    user confirmed, it is left to decide, so the desk's triage panel names the rule or model
+    version; where the whole text reads otherwise, what the user confirmed is given, as chosen.
+    """
+    facts = turn.facts
+    final = understand(turn.user, description, title=title)
+    category = subcategory = None
+    if facts.get("category_id") and final.get("category_id") != facts["category_id"]:
+        chosen = Category.objects.filter(pk=facts["category_id"], is_active=True).first()
+        if chosen is not None and chosen.parent_id:
+            category, subcategory = chosen.parent, chosen
+        else:
+            category = chosen
+    kind = facts.get("kind") or Kind.INCIDENT
+    if final["kind_by_triage"] and final["kind"] == kind:
+        return category, subcategory, None
+    if kind == Kind.INCIDENT and not final["kind_by_triage"]:
+        return category, subcategory, None  # the default; not a choice
+    return category, subcategory, kind
 
 
 def stored(conversation: Conversation, replies: list[Reply], now) -> list[Message]:

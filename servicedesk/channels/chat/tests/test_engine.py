@@ -10,10 +10,16 @@ from servicedesk.channels.chat.tests.conftest import Hit
 from servicedesk.knowledge.models import Deflection
 from servicedesk.knowledge.tests.factories import make_article
 from servicedesk.tickets.choices import State
-from servicedesk.tickets.models import Attachment, Comment, Ticket
+from servicedesk.tickets.models import Attachment, Category, Comment, Ticket
 from servicedesk.tickets.tests.factories import make_ticket
+from servicedesk.triage.choices import ConditionField, Operator, Source
+from servicedesk.triage.models import Decision
+from servicedesk.triage.predictions import Prediction
+from servicedesk.triage.tests import conftest as triage_fixtures
+from servicedesk.triage.tests.factories import make_rule
 
 pytestmark = pytest.mark.django_db
+predict = triage_fixtures.predict  # makes the triage model predict what a test says
 
 DETAILS = {"affected": "VPN client", "since": "today", "people": 1, "impact": 3}
 READY = {**DETAILS, "problem": "VPN drops", "kind": "incident", "urgency": 2,
@@ -192,3 +198,45 @@ def test_the_real_knowledge_base_offers_public_articles_and_counts_the_deflectio
     public.refresh_from_db()
     assert (chat.step, public.deflection_count) == (Step.HELPED, 1)
     assert Deflection.objects.get().channel == "chat"
+
+
+def _raise_ticket(user, first: str, affected: str = "my laptop") -> Ticket:
+    chat = conversation_start(user=user, text=first)
+    _say(chat, user, affected, "since today", "just me", "soon", "skip", "yes")
+    assert chat.step == Step.RAISED, chat.messages.last().body
+    return chat.ticket
+
+
+def test_triage_files_the_ticket_and_explains_it_when_it_agrees(requester_ann, network):
+    ticket = _raise_ticket(requester_ann, "My VPN drops every ten minutes")
+    assert str(ticket.subcategory) == "Network > VPN"
+    decision = Decision.objects.get(ticket=ticket, field="subcategory")
+    assert (decision.source, decision.rule_name) == (Source.RULE, "VPN words")
+
+
+def test_what_the_user_confirmed_wins_where_the_whole_text_reads_otherwise(requester_ann, network):
+    printing = Category.objects.create(name="Printing")
+    make_rule("printers", 5, (ConditionField.TEXT, Operator.CONTAINS, "printer"),
+              set_category=printing)  # fmt: skip
+    ticket = _raise_ticket(requester_ann, "My VPN drops", affected="VPN to the office printer")
+    assert str(ticket.subcategory) == "Network > VPN"  # what the bot said and Ann confirmed
+    assert not Decision.objects.filter(ticket=ticket, field="category", source=Source.RULE)
+
+
+def test_the_model_understands_what_no_rule_does(requester_ann, service_desk, predict):
+    email = Category.objects.create(name="Email")
+    predict([Prediction("category", str(email.pk), 0.93, 0.8, 5),
+             Prediction("kind", "request", 0.91, 0.8, 5)])  # fmt: skip
+    chat = conversation_start(user=requester_ann, text="mailbox is full, cannot receive")
+    assert "I understand this is a service request about Email." in chat.messages.all()[2].body
+    ticket = _raise_ticket(requester_ann, "mailbox is full, cannot receive")
+    assert (ticket.category, ticket.kind, ticket.number[:3]) == (email, "request", "REQ")
+    decision = Decision.objects.get(ticket=ticket, field="category")
+    assert (decision.source, decision.model_version) == (Source.MODEL, 5)
+
+
+def test_request_words_make_a_request_when_triage_does_not_say(requester_ann, service_desk):
+    ticket = _raise_ticket(requester_ann, "I need access to the finance share")
+    assert (ticket.kind, ticket.category) == ("request", None)
+    plain = _raise_ticket(requester_ann, "The finance share is empty")
+    assert plain.kind == "incident"
