@@ -18,10 +18,17 @@ def words_pattern(*phrases: str) -> re.Pattern:
     return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])", re.IGNORECASE)
 
 
-RESTART = words_pattern("restart", "start over", "start again", "reset", "new conversation")
+# Only a message that is nothing but the command: "I had to restart my laptop" and "a password
+# reset" are problems to solve, not a wish to start over.
+RESTART = re.compile(
+    r"^\s*(?:please\s+|let'?s\s+|can we\s+|i want to\s+|i'?d like to\s+)?"
+    r"(?:restart|start over|start again|begin again|reset|new conversation|cancel)"
+    r"(?:\s+please)?\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
 HUMAN = words_pattern(
     "talk to a person", "talk to someone", "talk to a human", "speak to a person",
-    "speak to someone", "a real person", "human", "an agent", "create a ticket",
+    "speak to someone", "speak to a human", "a real person", "an agent", "create a ticket",
     "raise a ticket", "open a ticket", "log a ticket", "make a ticket", "new ticket",
 )  # fmt: skip
 STATUS = words_pattern(

@@ -109,6 +109,12 @@ def test_prefill_reads_only_unmistakable_words(text, found):
         ("I want to talk to a person", "human"),
         ("just create a ticket", "human"),
         ("start over", "restart"),
+        ("Let's start over!", "restart"),
+        ("restart", "restart"),
+        ("I need a password reset", None),
+        ("I had to restart my laptop and now Teams is gone", None),
+        ("the human resources portal is down", None),
+        ("can I speak to a human?", "human"),
         ("my printer jams", None),
     ],
 )
