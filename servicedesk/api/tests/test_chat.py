@@ -150,3 +150,18 @@ def test_a_screenshot_over_the_limit_is_refused(client_for, requester_ann, setti
     assert answer.json()["error"]["message"] == (
         "attachments: big.png is 272 bytes; the limit is 100 bytes."
     )
+
+
+def test_reading_a_conversation_costs_the_same_however_long(
+    client_for, requester_ann, django_assert_num_queries
+):
+    api = client_for(requester_ann)
+    chat = _post(api, "/api/v1/chat/", text="my printer jams").json()["id"]
+    with django_assert_num_queries(2):  # the conversation (with its ticket), its messages
+        short = api.get(f"/api/v1/chat/{chat}/")
+    for text in ("the printer", "since 9", "just me", "soon", "skip", "yes"):
+        _post(api, f"/api/v1/chat/{chat}/messages/", text=text)
+    with django_assert_num_queries(2):
+        long = api.get(f"/api/v1/chat/{chat}/")
+    assert len(long.json()["messages"]) > len(short.json()["messages"]) + 10
+    assert long.json()["ticket"]["number"].startswith("INC")

@@ -18,7 +18,9 @@ def conversation_get(*, user: User, conversation_id: int | str) -> Conversation:
         pk = int(conversation_id)
     except (TypeError, ValueError):
         pk = None
-    found = conversations_of(user).filter(pk=pk).first() if pk is not None else None
+    found = None
+    if pk is not None:
+        found = conversations_of(user).select_related("ticket", "user").filter(pk=pk).first()
     if found is None:
         raise NotFound("No conversation of yours with that id.")
     return found
