@@ -165,3 +165,15 @@ def test_reading_a_conversation_costs_the_same_however_long(
         long = api.get(f"/api/v1/chat/{chat}/")
     assert len(long.json()["messages"]) > len(short.json()["messages"]) + 10
     assert long.json()["ticket"]["number"].startswith("INC")
+
+
+def test_a_retried_message_is_answered_once(client_for, requester_ann):
+    api = client_for(requester_ann)
+    chat = _post(api, "/api/v1/chat/", text="my printer jams").json()["id"]
+    url = f"/api/v1/chat/{chat}/messages/"
+    first = api.post(url, {"text": "the printer"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = api.post(url, {"text": "the printer"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert Message.objects.filter(conversation_id=chat, body="the printer").count() == 1
+    assert Conversation.objects.get(pk=chat).step == "since"

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from servicedesk.accounts.models import User
+from servicedesk.api.idempotency import idempotent
 from servicedesk.api.serializers.chat import (
     ChatMessageInput,
     ChatMessageOutput,
@@ -26,7 +27,7 @@ from servicedesk.api.serializers.chat import (
     ConversationSummary,
 )
 from servicedesk.api.views.common import ApiViewSet
-from servicedesk.api.views.tickets import ERROR
+from servicedesk.api.views.tickets import ERROR, IDEMPOTENCY_KEY
 from servicedesk.channels.chat.choices import Source
 from servicedesk.channels.chat.models import Conversation
 from servicedesk.channels.chat.selectors import conversation_get, conversations_of
@@ -82,15 +83,18 @@ class ChatViewSet(ApiViewSet):
         return self.get_paginated_response(ConversationSummary(page, many=True).data)
 
     @extend_schema(
-        parameters=[CHAT_USER],
+        parameters=[CHAT_USER, IDEMPOTENCY_KEY],
         request=ConversationInput,
         responses={201: ConversationOutput, 400: ERROR, 403: ERROR},
     )
     def create(self, request: Request) -> Response:
-        form = ConversationInput(data=request.data)
+        return idempotent(request, self._create)
+
+    def _create(self) -> Response:
+        form = ConversationInput(data=self.request.data)
         form.is_valid(raise_exception=True)
         conversation = conversation_start(
-            user=chat_user(request), source=Source.API, text=form.validated_data["text"]
+            user=chat_user(self.request), source=Source.API, text=form.validated_data["text"]
         )
         return Response(ConversationOutput(conversation).data, status=status.HTTP_201_CREATED)
 
@@ -98,15 +102,22 @@ class ChatViewSet(ApiViewSet):
         return Response(ConversationOutput(self._conversation()).data)
 
     @extend_schema(
-        parameters=[CHAT_USER],
+        parameters=[CHAT_USER, IDEMPOTENCY_KEY],
         request=ChatMessageInput,
         responses={201: ChatMessageOutput(many=True), 400: ERROR, 404: ERROR, 409: ERROR},
     )
     @action(detail=True, methods=["post"])
     def messages(self, request: Request, pk: str) -> Response:
-        """Post what the user typed; the answer holds it and the bot's replies, in order."""
+        """Post what the user typed; the answer holds it and the bot's replies, in order.
+
+        A bot framework that retries on a timeout sends an Idempotency-Key: the retry gets
+        the first answer, and the user's "yes" is not read twice.
+        """
+        return idempotent(request, self._message)
+
+    def _message(self) -> Response:
         conversation = self._conversation()
-        form = ChatMessageInput(data=request.data)
+        form = ChatMessageInput(data=self.request.data)
         form.is_valid(raise_exception=True)
         posted = message_post(
             conversation=conversation, by=conversation.user, **form.validated_data
@@ -126,15 +137,18 @@ class ChatViewSet(ApiViewSet):
         )
 
     @extend_schema(
-        parameters=[CHAT_USER],
+        parameters=[CHAT_USER, IDEMPOTENCY_KEY],
         request={"multipart/form-data": ChatUploadInput},
         responses={201: ChatMessageOutput(many=True), 400: ERROR, 404: ERROR, 409: ERROR},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def uploads(self, request: Request, pk: str) -> Response:
         """A screenshot for the ticket the conversation will raise (the attachment limits apply)."""
+        return idempotent(request, self._upload)
+
+    def _upload(self) -> Response:
         conversation = self._conversation()
-        form = ChatUploadInput(data=request.data)
+        form = ChatUploadInput(data=self.request.data)
         form.is_valid(raise_exception=True)
         posted = upload_add(
             conversation=conversation, by=conversation.user, upload=form.validated_data["file"]
