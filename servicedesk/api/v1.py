@@ -16,6 +16,7 @@ from servicedesk.api.views.common import NUMBER_PATTERN
 from servicedesk.api.views.dashboard import DashboardViewSet
 from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserViewSet
 from servicedesk.api.views.email import InboundMailView, InboundMessageViewSet
+from servicedesk.api.views.knowledge import ArticleViewSet
 from servicedesk.api.views.sla import CalendarViewSet, EscalationTargetViewSet, PolicyViewSet
 from servicedesk.api.views.tickets import TicketViewSet
 from servicedesk.api.views.triage import RuleViewSet, SuggestionViewSet, TriageViewSet
@@ -43,6 +44,7 @@ router.register("sla/calendars", CalendarViewSet, basename="sla-calendar")
 router.register("sla/policies", PolicyViewSet, basename="sla-policy")
 router.register("sla/escalation-targets", EscalationTargetViewSet, basename="sla-escalation-target")
 router.register("triage/rules", RuleViewSet, basename="triage-rule")
+router.register("kb/articles", ArticleViewSet, basename="kb-article")
 router.register("chat", ChatViewSet, basename="chat")
 
 urlpatterns = [

@@ -2,6 +2,7 @@
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -23,10 +24,14 @@ from servicedesk.demo.data.directory import (
     PASSWORDS,
     PEOPLE,
 )
+from servicedesk.demo.data.knowledge import ARTICLES
 from servicedesk.demo.data.sla import CALENDAR, POLICIES, WORKING_HOURS, ZONE_HOLIDAYS
 from servicedesk.demo.data.triage import RULES, STRATEGIES
 from servicedesk.demo.replay import Names, last_working_day_end, sweep_until, tell
 from servicedesk.demo.selectors import database_has_data
+from servicedesk.knowledge.choices import ArticleState
+from servicedesk.knowledge.models import Article
+from servicedesk.knowledge.services import article_create, article_transition
 from servicedesk.sla.durations import parse_duration
 from servicedesk.sla.models import BusinessCalendar, SLAAction, SLAPolicy, SLATarget
 from servicedesk.tickets.models import Category, ConfigurationItem
@@ -77,7 +82,29 @@ def demo_load(*, force: bool = False) -> DemoSummary:
     sweep_until(clock.now())
     # The rules come after the stories: each new ticket then shows triage at work.
     _triage(names)
+    _knowledge(names)
     return DemoSummary(accounts=len(users), tickets=len(names.tickets))
+
+
+def _knowledge(names: Names) -> None:
+    """Published articles, written by their owners and published by the lead, so that the
+    portal suggests answers on the first new ticket (one public and one internal article are
+    past their review date, for the owners' queue)."""
+    lead = names.users["mo"]
+    today = timezone.localdate()
+    for title, category, keywords, audience, owner, review_days, body in ARTICLES:
+        if Article.objects.filter(title=title).exists():
+            continue
+        article = article_create(
+            by=names.users[owner],
+            title=title,
+            body=body,
+            keywords=keywords,
+            category=names.categories[category],
+            audience=audience,
+            review_date=today + timedelta(days=review_days),
+        )
+        article_transition(article=article, by=lead, to=ArticleState.PUBLISHED)
 
 
 def _service_levels() -> None:

@@ -62,4 +62,6 @@ MARK_START, MARK_END = "\x02", "\x03"
 def highlight(snippet: str) -> str:
     """A snippet from the index, its matches between the markers, as safe HTML with <mark>."""
     escaped = html.escape(snippet, quote=True)
+    if escaped.count(MARK_START) != escaped.count(MARK_END):  # a cut snippet: no marks at all
+        return escaped.replace(MARK_START, "").replace(MARK_END, "")
     return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")

@@ -51,6 +51,7 @@ class Found:
     """One matching article id with its score and raw snippet (markers, not yet escaped)."""
 
     id: int
+    title: str
     score: float
     snippet: str
 
@@ -73,6 +74,7 @@ def search(
     states: Iterable[str],
     audiences: Iterable[str],
     limit: int,
+    fuzzy: bool = True,
     using: str = "default",
 ) -> Result:
     """Articles in one of ``states`` for one of ``audiences`` matching ``text``, best first."""
@@ -88,7 +90,7 @@ def search(
         seen = {f.id for f in found}
         more = engine.query(terms, all_terms=False, where=where, limit=limit, using=using)
         found += [f for f in more if f.id not in seen][: limit - len(found)]
-    if found:
+    if found or not fuzzy:
         return Result(found=found)
     fixed = _corrected(terms, engine, using=using)
     if not fixed:
@@ -104,17 +106,19 @@ def _fold(word: str) -> str:
 
 def _corrected(terms: list[Term], engine, *, using: str) -> list[Term]:
     """The terms with each unknown single word replaced by its nearest indexed word."""
+    words = {_fold(t.words[0]) for t in terms if len(t.words) == 1 and len(t.words[0]) >= 4}
+    if not words:
+        return []
+    vocabulary = engine.words_like(sorted(words), using=using)  # one query for all words
     out: list[Term] = []
     changed = False
     for term in terms:
-        if len(term.words) != 1 or len(term.words[0]) < 4:
+        word = _fold(term.words[0]) if len(term.words) == 1 else ""
+        if word not in words or word in vocabulary:
             out.append(term)
             continue
-        word = _fold(term.words[0])
-        candidates = engine.words_like(word, using=using)
-        if word in candidates:
-            out.append(term)
-            continue
+        lo, hi = len(word) - 2, len(word) + 2
+        candidates = [w for w in vocabulary if w[:1] == word[:1] and lo <= len(w) <= hi]
         near = difflib.get_close_matches(word, candidates, n=1, cutoff=CUTOFF)
         if near:
             out.append(Term(words=(near[0],), prefix=False))
@@ -135,7 +139,7 @@ class _SQLite:
     def query(cls, terms, *, all_terms, where, limit, using) -> list[Found]:
         states, audiences = where
         sql = (
-            f"SELECT a.id, bm25({index.FTS}, 10.0, 5.0, 1.0) AS rank, "
+            f"SELECT a.id, a.title, bm25({index.FTS}, 10.0, 5.0, 1.0) AS rank, "
             f"snippet({index.FTS}, 2, char(2), char(3), '…', {SNIPPET_WORDS}) "
             f"FROM {index.FTS} JOIN {index.ARTICLES} a ON a.id = {index.FTS}.rowid "
             f"WHERE {index.FTS} MATCH %s "
@@ -146,17 +150,22 @@ class _SQLite:
         params = [cls.match(terms, all_terms=all_terms), *states, *audiences, limit]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
-            return [Found(id=r[0], score=-r[1], snippet=r[2]) for r in cursor]
+            return [Found(id=r[0], title=r[1], score=-r[2], snippet=r[3]) for r in cursor]
 
     @staticmethod
-    def words_like(word: str, *, using: str) -> list[str]:
+    def words_like(words: list[str], *, using: str) -> set[str]:
+        """Indexed words beginning with the first letter of any of ``words``."""
+        ranges = " OR ".join(["(term >= %s AND term < %s)"] * len(words))
+        params: list = []
+        for word in words:
+            params += [word[0], word[0] + "\U0010ffff"]
+        longest = max(len(w) for w in words) + 2
         with connections[using].cursor() as cursor:
             cursor.execute(
-                f"SELECT term FROM {index.VOCAB} WHERE term >= %s AND term < %s "
-                "AND length(term) BETWEEN %s AND %s",
-                [word[0], word[0] + "\U0010ffff", len(word) - 2, len(word) + 2],
+                f"SELECT term FROM {index.VOCAB} WHERE ({ranges}) AND length(term) <= %s",
+                [*params, longest],
             )
-            return [row[0] for row in cursor]
+            return {row[0] for row in cursor}
 
 
 class _PostgreSQL:
@@ -179,8 +188,8 @@ class _PostgreSQL:
         )
         # The headline is computed for the page only, after ranking: it re-parses the text.
         sql = (
-            "SELECT id, rank, ts_headline(%s::regconfig, body_text, q, %s) FROM ("
-            f"SELECT a.id, a.body_text, q, ts_rank_cd(a.{index.COLUMN}, q) AS rank "
+            "SELECT id, title, rank, ts_headline(%s::regconfig, body_text, q, %s) FROM ("
+            f"SELECT a.id, a.title, a.body_text, q, ts_rank_cd(a.{index.COLUMN}, q) AS rank "
             f"FROM {index.ARTICLES} a, to_tsquery(%s::regconfig, %s) AS q "
             f"WHERE a.{index.COLUMN} @@ q AND a.state = ANY(%s) AND a.audience = ANY(%s) "
             "ORDER BY rank DESC, a.id LIMIT %s) AS page ORDER BY rank DESC, id"
@@ -196,23 +205,18 @@ class _PostgreSQL:
         ]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
-            return [Found(id=r[0], score=float(r[1]), snippet=r[2]) for r in cursor]
+            return [Found(id=r[0], title=r[1], score=float(r[2]), snippet=r[3]) for r in cursor]
 
     @staticmethod
-    def words_like(word: str, *, using: str) -> list[str]:
+    def words_like(words: list[str], *, using: str) -> set[str]:
+        """Indexed words beginning with the first letter of any of ``words``."""
         inner = f"SELECT {index.COLUMN} FROM {index.ARTICLES}"
         with connections[using].cursor() as cursor:
             cursor.execute(
-                "SELECT word FROM ts_stat(%s) WHERE word LIKE %s "
-                "AND length(word) BETWEEN %s AND %s",
-                [
-                    inner,
-                    word[0].replace("%", "").replace("_", "") + "%",
-                    len(word) - 2,
-                    len(word) + 2,
-                ],
+                "SELECT word FROM ts_stat(%s) WHERE left(word, 1) = ANY(%s) AND length(word) <= %s",
+                [inner, sorted({w[0] for w in words}), max(len(w) for w in words) + 2],
             )
-            return [row[0] for row in cursor]
+            return {row[0] for row in cursor}
 
 
 _ENGINES = {"sqlite": _SQLite, "postgresql": _PostgreSQL}

@@ -69,34 +69,36 @@ def article_search(*, user, query: str, limit: int = 5) -> list[ArticleHit]:
 
 
 def article_search_result(
-    *, user, query: str, limit: int = 5, states: tuple[str, ...] | None = None
+    *,
+    user,
+    query: str,
+    limit: int = 5,
+    states: tuple[str, ...] | None = None,
+    fuzzy: bool = True,
 ) -> tuple[list[ArticleHit], str]:
     """``article_search`` and the corrected words when the spelling fallback answered.
 
     ``states`` lets agents search drafts and retired articles in the desk; end users are
-    always held to published ones.
+    always held to published ones. ``fuzzy`` False skips the spelling fallback (a ticket's
+    own text finds its articles without it).
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
     if not _is_agent(user) or not states:
         states = (ArticleState.PUBLISHED,)
     result = search.search(
-        query or "", states=states, audiences=visible_audiences(user), limit=limit
+        query or "", states=states, audiences=visible_audiences(user), limit=limit, fuzzy=fuzzy
     )
     if not result.found:
         return [], result.corrected
-    titles = dict(
-        Article.objects.filter(pk__in=[f.id for f in result.found]).values_list("id", "title")
-    )
     hits = [
         ArticleHit(
             id=f.id,
-            title=titles[f.id],
+            title=f.title,
             snippet=highlight(f.snippet),
             url=article_url(f.id, user),
             score=f.score,
         )
         for f in result.found
-        if f.id in titles
     ]
     return hits, result.corrected
 

@@ -372,3 +372,27 @@ def article_create_from_ticket(*, ticket: Ticket, by: User, **overrides: Any) ->
             defaults={"created_by": by, "created_at": clock.now()},
         )
     return article
+
+
+@transaction.atomic
+def article_import(*, key: str, values: dict[str, Any], state: str) -> str:
+    """Create or update the article a file was imported as; "created", "updated" or
+    "unchanged". The import is the system: no workflow rule, but every change is a version."""
+    article = Article.objects.select_for_update().filter(import_key=key).first()
+    if article is None:
+        article = article_create(by=None, import_key=key, note="Imported", **values)
+        outcome = "created"
+    else:
+        before = article.version
+        article = article_update(article=article, by=None, changes=values, note="Re-imported")
+        outcome = "updated" if article.version != before else "unchanged"
+    if article.state != state:
+        article.state = state
+        if state == ArticleState.PUBLISHED:
+            article.published_at = clock.now()
+        article.version += 1
+        article.updated_at = clock.now()
+        article.save()
+        _snapshot(article, by=None, note=f"Imported as {state}")
+        outcome = "created" if outcome == "created" else "updated"
+    return outcome

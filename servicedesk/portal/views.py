@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from servicedesk.core.errors import NotFound, ServiceError
+from servicedesk.knowledge.selectors import article_search_result
 from servicedesk.notifications.tokens import VerdictLinkError, verdict_ticket
 from servicedesk.portal.forms import (
     PORTAL_KINDS,
@@ -78,6 +79,20 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         form = TicketForm(initial={"kind": kind})
         return render(request, "portal/ticket_new.html", {"form": form, "kind": kind})
 
+    if request.POST.get("suggest"):
+        # "Check for answers first" (the form without its script): the answers for what was
+        # typed, the form kept as it was, nothing raised and no error shown yet.
+        query = f"{request.POST.get('title', '')} {request.POST.get('description', '')}"
+        hits, corrected = article_search_result(user=request.user, query=query, limit=5)
+        form = TicketForm(initial=request.POST.dict())
+        context = {
+            "form": form,
+            "kind": kind,
+            "suggestions": hits,
+            "suggest_query": query.strip(),
+            "suggest_corrected": corrected,
+        }
+        return render(request, "portal/ticket_new.html", context)
     form = TicketForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -42,8 +42,10 @@ EMPTY = {"mine/unassigned", "unassigned/assignee"}
 # and choices), the watchers, the ticket's files, and its SLA clocks with their policies and
 # calendars (one query for both clocks; a policy that names no calendar would add one for the
 # organisation's and the default calendar: sla.selectors.ticket_clocks), and the Triage box
-# (the decisions, the pending suggestions).
-TICKET_PAGE = 17
+# (the decisions, the pending suggestions), and the Knowledge box (articles holding every word
+# of the ticket's text, then any word; the articles linked to it; the resolved tickets alike:
+# servicedesk.knowledge.templatetags).
+TICKET_PAGE = 21
 
 
 @pytest.fixture

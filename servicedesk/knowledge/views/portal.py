@@ -68,7 +68,8 @@ def suggest(request: HttpRequest) -> HttpResponse:
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = _visible(request, pk)
-    article_view_record(article=article)
+    if "thanks" not in request.GET:  # the page after feedback is not another reading
+        article_view_record(article=article)
     return render(
         request,
         "knowledge/portal_article.html",
@@ -98,7 +99,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, "Thank you for your feedback.")
-            return redirect("kb_portal:article", pk=article.pk)
+            return redirect(f"{reverse('kb_portal:article', args=[article.pk])}?thanks=1")
     context = {"article": article, "form": form, "attachments": article.attachments.all()}
     return render(request, "knowledge/portal_article.html", context, status=400)
 
