@@ -36,6 +36,8 @@ from servicedesk.tickets.services import comment_add, ticket_create
 from servicedesk.triage.pipeline import triage_preview
 
 ARTICLES_OFFERED = 3
+# An article scoring under this share of the best one is noise beside it: not offered.
+ARTICLE_SCORE_SHARE = 0.3
 WORD = re.compile(r"\w+")
 TITLE_CHARS = 80
 NO_TICKET = "I found no ticket of yours with that number."
@@ -216,7 +218,7 @@ def _describe(turn: Turn) -> None:
         turn.say(said)
         _ask_next(turn)
         return
-    hits = knowledge.article_search(user=turn.user, query=text, limit=ARTICLES_OFFERED)
+    hits = _close_hits(knowledge.article_search(user=turn.user, query=text, limit=ARTICLES_OFFERED))
     if not hits:
         turn.say(f"{said} I found no article about it, so let me collect a few details.")
         _ask_next(turn)
@@ -232,6 +234,13 @@ def _describe(turn: Turn) -> None:
         articles=articles,
         choices=HELPED_NO,
     )
+
+
+def _close_hits(hits: list) -> list:
+    """The hits worth a user's time: those scoring near the best. Scores differ by engine
+    (bm25 on SQLite, ts_rank on PostgreSQL), so the cut is a share of the best, not a value."""
+    best = max((h.score for h in hits), default=0)
+    return [h for h in hits if h.score > 0 and h.score >= best * ARTICLE_SCORE_SHARE]
 
 
 def _articles(turn: Turn) -> None:

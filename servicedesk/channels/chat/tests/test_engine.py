@@ -240,3 +240,16 @@ def test_request_words_make_a_request_when_triage_does_not_say(requester_ann, se
     assert (ticket.kind, ticket.category) == ("request", None)
     plain = _raise_ticket(requester_ann, "The finance share is empty")
     assert plain.kind == "incident"
+
+
+def test_only_articles_scoring_near_the_best_are_offered(requester_ann, articles):
+    articles.found(
+        Hit(1, "Best", "", "/kb/1/", 4.0),
+        Hit(2, "Close", "", "/kb/2/", 1.3),
+        Hit(3, "Far", "", "/kb/3/", 1.1),  # under 30% of the best
+    )
+    chat = conversation_start(user=requester_ann, text="my printer jams")
+    assert [a["id"] for a in chat.messages.last().extra["articles"]] == [1, 2]
+    articles.found(Hit(1, "Nothing matched", "", "/kb/1/", 0.0))
+    other = conversation_start(user=requester_ann, text="my printer jams")
+    assert other.step == Step.AFFECTED  # a zero score is no match: straight to the details
