@@ -210,23 +210,19 @@ def _describe(turn: Turn) -> None:
         return
     facts = turn.facts
     facts["problem"] = text
-    facts.update({k: v for k, v in parsing.prefill(text).items() if k not in facts})
-    understood = understand(turn.user, text)
-    facts.update(understood)
-    said = _understood_text(understood)
+    read = reading(turn.user, text, articles=not facts.get("skip_articles"))
+    facts.update({k: v for k, v in read["prefilled"].items() if k not in facts})
+    facts.update(read["understood"])
+    said = _understood_text(read["understood"])
     if facts.get("skip_articles"):
         turn.say(said)
         _ask_next(turn)
         return
-    hits = _close_hits(knowledge.article_search(user=turn.user, query=text, limit=ARTICLES_OFFERED))
-    if not hits:
+    articles = read["articles"]
+    if not articles:
         turn.say(f"{said} I found no article about it, so let me collect a few details.")
         _ask_next(turn)
         return
-    articles = [
-        {"id": h.id, "title": h.title, "url": h.url, "snippet": nh3.clean(h.snippet, tags={"mark"})}
-        for h in hits
-    ]
     facts["articles"] = [a["id"] for a in articles]
     turn.go(Step.ARTICLES)
     turn.say(
@@ -234,6 +230,24 @@ def _describe(turn: Turn) -> None:
         articles=articles,
         choices=HELPED_NO,
     )
+
+
+def reading(user: User, text: str, *, articles: bool = True) -> dict[str, Any]:
+    """What the bot makes of a first message, written nowhere: what triage understood (and
+    why), the details its words already give, and the articles it would offer."""
+    found = []
+    if articles:
+        hits = knowledge.article_search(user=user, query=text, limit=ARTICLES_OFFERED)
+        found = [
+            {"id": h.id, "title": h.title, "url": h.url,
+             "snippet": nh3.clean(h.snippet, tags={"mark"})}
+            for h in _close_hits(hits)
+        ]  # fmt: skip
+    return {
+        "understood": understand(user, text),
+        "prefilled": parsing.prefill(text),
+        "articles": found,
+    }
 
 
 def _close_hits(hits: list) -> list:
