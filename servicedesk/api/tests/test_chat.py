@@ -177,3 +177,11 @@ def test_a_retried_message_is_answered_once(client_for, requester_ann):
     assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
     assert Message.objects.filter(conversation_id=chat, body="the printer").count() == 1
     assert Conversation.objects.get(pk=chat).step == "since"
+
+
+def test_a_body_over_the_request_limit_is_a_413(client_for, requester_ann):
+    api = client_for(requester_ann)
+    chat = _post(api, "/api/v1/chat/").json()["id"]
+    answer = _post(api, f"/api/v1/chat/{chat}/messages/", text="x" * 3_000_000)
+    assert (answer.status_code, answer.json()["error"]["code"]) == (413, "request_too_large")
+    assert Message.objects.filter(conversation_id=chat).count() == 1
