@@ -26,6 +26,8 @@ class Conversation(models.Model):
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The article's id as a plain number, not a key: the knowledge base's Deflection row is the
+    # counted record; this one stays readable after the article is deleted.
     helped_article_id = models.IntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
