@@ -26,7 +26,7 @@ from django.urls import reverse
 from servicedesk.accounts.models import User
 from servicedesk.channels.chat import knowledge, parsing
 from servicedesk.channels.chat.choices import Author, Step
-from servicedesk.channels.chat.models import Conversation, Message
+from servicedesk.channels.chat.models import Conversation
 from servicedesk.core.errors import ServiceError
 from servicedesk.tickets.choices import Channel, Impact, Kind, Urgency
 from servicedesk.tickets.models import Category, Ticket
@@ -59,7 +59,8 @@ URGENCY_CHOICES = ["It can wait", "Soon", "Now, I cannot work"]
 REQUEST_WORDS = parsing.words_pattern(
     "i need", "i would like", "i'd like", "can i get", "can i have", "could i get",
     "please give", "request", "requesting", "new laptop", "new phone", "new account",
-    "access to", "install", "order", "grant me",
+    "access to", "please install", "can you install", "need to install", "i want to order",
+    "i'd like to order", "grant me",
 )  # fmt: skip
 GREETING = parsing.words_pattern(
     "hi", "hello", "hey", "good morning", "good afternoon", "hallo", "help"
@@ -568,12 +569,3 @@ def _confirmed(
     if kind == Kind.INCIDENT and not final["kind_by_triage"]:
         return category, subcategory, None  # the default; not a choice
     return category, subcategory, kind
-
-
-def stored(conversation: Conversation, replies: list[Reply], now) -> list[Message]:
-    return [
-        Message(
-            conversation=conversation, author=Author.BOT, body=r.body, extra=r.extra, created_at=now
-        )
-        for r in replies
-    ]

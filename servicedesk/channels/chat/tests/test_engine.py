@@ -240,6 +240,8 @@ def test_request_words_make_a_request_when_triage_does_not_say(requester_ann, se
     assert (ticket.kind, ticket.category) == ("request", None)
     plain = _raise_ticket(requester_ann, "The finance share is empty")
     assert plain.kind == "incident"
+    broken = _raise_ticket(requester_ann, "The printer is out of order, the install failed")
+    assert broken.kind == "incident"
 
 
 def test_only_articles_scoring_near_the_best_are_offered(requester_ann, articles):
