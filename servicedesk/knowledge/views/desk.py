@@ -82,7 +82,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
         states_by_id = dict(
             Article.objects.filter(pk__in=[h.id for h in hits]).values_list("id", "state")
         )
-        context.update(hits=hits, corrected=corrected, states_by_id=states_by_id)
+        labels = dict(ArticleState.choices)
+        rows = [(hit, labels.get(states_by_id.get(hit.id), "")) for hit in hits]
+        context.update(hits=rows, corrected=corrected)
     else:
         page = Paginator(
             articles_for(user=request.user, state=state, audience=audience), PAGE_SIZE
