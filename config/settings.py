@@ -306,3 +306,12 @@ SERVICEDESK_TRIAGE_THRESHOLDS = env_fractions(
 )
 # When the scheduler retrains the model: a cron line (minute hour day month weekday), or "off".
 SERVICEDESK_TRIAGE_TRAIN_SCHEDULE = env_cron("SERVICEDESK_TRIAGE_TRAIN_SCHEDULE", "30 2 * * *")
+# The chatbot (docs/admin-guide.md, Chatbot): the longest message it reads, and the users (a
+# Teams or Slack bot's service account) whose API token may chat on behalf of another user,
+# named by the X-Chat-User header.
+SERVICEDESK_CHAT_MESSAGE_MAX_CHARS = env_int("SERVICEDESK_CHAT_MESSAGE_MAX_CHARS", 4000)
+if SERVICEDESK_CHAT_MESSAGE_MAX_CHARS < 1:
+    raise ValueError(
+        f"SERVICEDESK_CHAT_MESSAGE_MAX_CHARS must be 1 or more, got {SERVICEDESK_CHAT_MESSAGE_MAX_CHARS}"
+    )
+SERVICEDESK_CHAT_RELAY_USERS = env_list("SERVICEDESK_CHAT_RELAY_USERS", [])

@@ -17,6 +17,7 @@ urlpatterns = [
     path("desk/kb/", include((knowledge_urls.desk_patterns, "kb_desk"))),
     path("desk/", include("servicedesk.desk.urls")),
     path("portal/kb/", include((knowledge_urls.portal_patterns, "kb_portal"))),
+    path("portal/chat/", include("servicedesk.channels.chat.urls")),
     path("portal/", include("servicedesk.portal.urls")),
     path("kb/files/", include((knowledge_urls.file_patterns, "kb_files"))),
     path("api/", include("servicedesk.api.urls")),

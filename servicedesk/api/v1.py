@@ -11,6 +11,7 @@ from servicedesk.api.views.activity import (
     LinkViewSet,
     WatcherViewSet,
 )
+from servicedesk.api.views.chat import ChatViewSet
 from servicedesk.api.views.common import NUMBER_PATTERN
 from servicedesk.api.views.dashboard import DashboardViewSet
 from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserViewSet
@@ -47,6 +48,7 @@ router.register("sla/policies", PolicyViewSet, basename="sla-policy")
 router.register("sla/escalation-targets", EscalationTargetViewSet, basename="sla-escalation-target")
 router.register("triage/rules", RuleViewSet, basename="triage-rule")
 router.register("kb/articles", ArticleViewSet, basename="kb-article")
+router.register("chat", ChatViewSet, basename="chat")
 
 urlpatterns = [
     path("email/inbound/", InboundMailView.as_view(), name="email-inbound"),

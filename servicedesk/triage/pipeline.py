@@ -128,6 +128,21 @@ def triage_ahead(values: dict[str, Any]) -> tuple[str, list[Prediction]] | None:
     return AHEAD, ticket_predictions(title=title, description=description)
 
 
+def triage_preview(draft: Draft) -> Run:
+    """Classification only: what the rules and the model would file ``draft`` under, and why.
+
+    Nothing is written and no group or agent is picked (round-robin keeps state): the chatbot
+    asks this while a user still talks, to say what it understood before it raises the ticket.
+    ``run.v`` holds the values, ``run.entries`` the explanations.
+    """
+    run = Run(draft=draft, facts=Facts(draft.values))
+    predictions = _predictions(run)
+    _provisional(run, predictions)
+    _rules(run)
+    _model(run, predictions)
+    return run
+
+
 def _predictions(run: Run) -> list[tuple[Prediction, Any]]:
     v = run.v
     if not (v["title"] or "").strip() and not (v["description"] or "").strip():
