@@ -11,6 +11,11 @@ from servicedesk.api.views.activity import (
     LinkViewSet,
     WatcherViewSet,
 )
+from servicedesk.api.views.alerts import (
+    AlertDeliveryViewSet,
+    AlertReceiveView,
+    AlertSourceViewSet,
+)
 from servicedesk.api.views.common import NUMBER_PATTERN
 from servicedesk.api.views.dashboard import DashboardViewSet
 from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserViewSet
@@ -38,6 +43,8 @@ router.register("groups", GroupViewSet, basename="group")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("dashboard", DashboardViewSet, basename="dashboard")
 router.register("email/messages", InboundMessageViewSet, basename="email-message")
+router.register("alert-sources", AlertSourceViewSet, basename="alert-source")
+router.register("alert-deliveries", AlertDeliveryViewSet, basename="alert-delivery")
 router.register("sla/calendars", CalendarViewSet, basename="sla-calendar")
 router.register("sla/policies", PolicyViewSet, basename="sla-policy")
 router.register("sla/escalation-targets", EscalationTargetViewSet, basename="sla-escalation-target")
@@ -45,5 +52,6 @@ router.register("triage/rules", RuleViewSet, basename="triage-rule")
 
 urlpatterns = [
     path("email/inbound/", InboundMailView.as_view(), name="email-inbound"),
+    path("alerts/<slug:source>/", AlertReceiveView.as_view(), name="alerts-receive"),
     *router.urls,
 ]
