@@ -196,6 +196,10 @@ class Alert(models.Model):
         default=list, blank=True, help_text="Recent firing/resolved change times (flapping)."
     )
     is_flapping = models.BooleanField(default=False)
+    noted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the incident's timeline last noted a repeat."
+    )
+    noted_occurrences = models.PositiveIntegerField(default=0)
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
     )

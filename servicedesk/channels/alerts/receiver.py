@@ -103,7 +103,7 @@ def receive(source: AlertSource, raw: bytes, headers) -> Answer:
         if answer is not None:
             return answer
     try:
-        result = alert_delivery_process(delivery_id=delivery.pk)
+        result = alert_delivery_process(delivery_id=delivery.pk, source=source)
     except DatabaseError:
         logger.warning("alert delivery %s stored but not processed", delivery.pk, exc_info=True)
         return Answer.error(
@@ -127,7 +127,7 @@ def receive(source: AlertSource, raw: bytes, headers) -> Answer:
             "dedup_key": a.dedup_key,
             "event": a.event,
             "outcome": a.outcome,
-            "incident": a.ticket.number if a.ticket else None,
+            "incident": a.incident,
         }
         for a in result.alerts
     ]

@@ -2,8 +2,9 @@
 
 from django.db.models import QuerySet
 
+from servicedesk.channels.alerts.choices import STATE_BADGE, AlertState
 from servicedesk.channels.alerts.models import Alert, AlertDelivery, AlertSource
-from servicedesk.tickets.choices import LinkKind
+from servicedesk.tickets.choices import Channel, LinkKind
 from servicedesk.tickets.models import Ticket, TicketLink
 
 
@@ -30,8 +31,7 @@ def ticket_alerts(ticket: Ticket) -> QuerySet[Alert]:
     return (
         Alert.objects.filter(ticket=ticket)
         .select_related("source")
-        .order_by("is_current", "state", "-last_seen")
-        .reverse()
+        .order_by("-is_current", "-last_seen", "-id")
     )
 
 
@@ -41,3 +41,25 @@ def storm_children(ticket: Ticket) -> list[Ticket]:
         "source"
     )
     return [link.source for link in links.order_by("source__number")]
+
+
+def ticket_alert_box(ticket: Ticket) -> dict | None:
+    """What the desk's ticket page shows of an incident's alerts (None: not from monitoring).
+
+    Only monitoring tickets are looked at, so that other tickets' pages cost no query more.
+    """
+    if ticket.channel != Channel.MONITORING:
+        return None
+    alerts = list(ticket_alerts(ticket))
+    children = storm_children(ticket)
+    if not alerts and not children:
+        return None
+    return {
+        "rows": [(a, STATE_BADGE[a.state]) for a in alerts],
+        "count": len(alerts),
+        "storm": any(a.in_storm for a in alerts),
+        "children": children,
+        "firing": sum(1 for a in alerts if a.state != AlertState.RESOLVED),
+        "occurrences": sum(a.occurrences for a in alerts),
+        "last_seen": max(a.last_seen for a in alerts) if alerts else None,
+    }

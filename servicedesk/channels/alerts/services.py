@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from servicedesk.channels.alerts.choices import AlertEvent, AlertState, DeliveryState, Outcome
 from servicedesk.channels.alerts.grouping import OVER_STATES, correlate, monitoring_user, storm
@@ -50,6 +51,9 @@ from servicedesk.tickets.services import (
 
 logger = logging.getLogger(__name__)
 
+# The incident's timeline notes repeats of one alert at most this often (each is counted).
+NOTE_REPEATS_EVERY = timedelta(minutes=5)
+
 # Headers worth keeping beside the raw body, for the admin reading a delivery.
 KEPT_HEADERS = (
     "Content-Type", "User-Agent", "X-Amz-Sns-Message-Type", "X-Amz-Sns-Message-Id",
@@ -64,7 +68,7 @@ class AlertResult:
     dedup_key: str | None
     event: str
     outcome: str
-    ticket: Ticket | None = None
+    incident: str | None = None
 
 
 @dataclass
@@ -99,11 +103,12 @@ def alert_delivery_reject(*, delivery: AlertDelivery, code: str, message: str) -
     return delivery
 
 
-def alert_delivery_process(*, delivery_id: int) -> ProcessResult:
-    """Process a stored delivery; a delivery already processed is left as it is."""
+def alert_delivery_process(*, delivery_id: int, source: AlertSource | None = None) -> ProcessResult:
+    """Process a stored delivery; a delivery already processed is left as it is. ``source``:
+    the delivery's, when the caller has it (spares a query)."""
     try:
         with transaction.atomic():
-            return _process(delivery_id)
+            return _process(delivery_id, source)
     except ParseError as error:
         delivery = AlertDelivery.objects.get(pk=delivery_id)
         return ProcessResult(
@@ -126,11 +131,15 @@ def alert_delivery_requeue(*, delivery_id: int) -> bool:
     )
 
 
-def _process(delivery_id: int) -> ProcessResult:
-    delivery = AlertDelivery.objects.select_related("source").get(pk=delivery_id)
+def _process(delivery_id: int, source: AlertSource | None) -> ProcessResult:
+    if source is None:
+        delivery = AlertDelivery.objects.select_related("source").get(pk=delivery_id)
+        source = delivery.source
+    else:
+        delivery = AlertDelivery.objects.get(pk=delivery_id, source=source)
+        delivery.source = source
     if delivery.state != DeliveryState.RECEIVED:
         return ProcessResult(delivery)
-    source = delivery.source
     parsed = parse_alerts(bytes(delivery.raw), source.kind, mapping=source.mapping)
     now = clock.now()
     given_id = (delivery.headers or {}).get("Idempotency-Key") or ""
@@ -147,29 +156,52 @@ def _process(delivery_id: int) -> ProcessResult:
                     )
         except IntegrityError:
             # The same notification again (an SNS re-delivery, a sender's retry): kept, not applied.
-            AlertDelivery.objects.filter(pk=delivery.pk).update(
-                state=DeliveryState.DUPLICATE, processed_at=now, delivery_id=sorted(delivery_ids)[0][:255],
-                alert_count=len(parsed),
-            )  # fmt: skip
-            delivery.refresh_from_db()
+            _finish(delivery, DeliveryState.DUPLICATE, now, len(parsed), delivery_ids)
             return result
     for alert in parsed:
         result.alerts.append(_apply(source, alert, delivery, now))
-    AlertDelivery.objects.filter(pk=delivery.pk).update(
-        state=DeliveryState.PROCESSED, processed_at=now, alert_count=len(parsed),
-        delivery_id=(sorted(delivery_ids)[0] if delivery_ids else "")[:255],
-    )  # fmt: skip
-    delivery.refresh_from_db()
+    _finish(delivery, DeliveryState.PROCESSED, now, len(parsed), delivery_ids)
     return result
 
 
+def _finish(delivery: AlertDelivery, state: str, now: datetime, count: int, ids: set[str]) -> None:
+    values = {
+        "state": state, "processed_at": now, "alert_count": count,
+        "delivery_id": (sorted(ids)[0] if ids else "")[:255],
+    }  # fmt: skip
+    AlertDelivery.objects.filter(pk=delivery.pk).update(**values)
+    for name, value in values.items():
+        setattr(delivery, name, value)
+
+
 def _current(source: AlertSource, key_hash: str) -> Alert | None:
-    return (
-        Alert.objects.select_for_update()
-        .select_related("ticket")
+    """The key's current episode, locked, with its incident's number and state (the incident
+    itself is read only where a change needs it)."""
+    alert = (
+        Alert.objects.select_for_update(of=("self",))
+        .annotate(ticket_state=F("ticket__state"), ticket_number=F("ticket__number"))
         .filter(source=source, key_hash=key_hash, is_current=True)
         .first()
     )
+    if alert is not None:
+        alert.source = source
+    return alert
+
+
+def _incident_over(alert: Alert) -> bool:
+    if alert.ticket_id is None:
+        return False
+    if "ticket" in alert._state.fields_cache:
+        return alert.ticket.state in OVER_STATES
+    return alert.ticket_state in OVER_STATES
+
+
+def _number(alert: Alert | None) -> str | None:
+    if alert is None or alert.ticket_id is None:
+        return None
+    if "ticket" in alert._state.fields_cache:
+        return alert.ticket.number
+    return getattr(alert, "ticket_number", None) or alert.ticket.number
 
 
 def _apply(
@@ -192,12 +224,12 @@ def _apply(
             Alert.objects.filter(pk=current.pk).update(
                 last_seen=now, notifications=current.notifications + 1
             )
-    ticket = alert.ticket if alert is not None else None
+    ticket_id = alert.ticket_id if alert is not None else None
     AlertNotification.objects.create(
         alert=alert, delivery=delivery, key=key, event=parsed.event, outcome=outcome,
-        ticket=ticket, created_at=now,
+        ticket_id=ticket_id, created_at=now,
     )  # fmt: skip
-    return AlertResult(key, parsed.dedup_key, parsed.event, outcome, ticket)
+    return AlertResult(key, parsed.dedup_key, parsed.event, outcome, _number(alert))
 
 
 # --- trigger -----------------------------------------------------------------------------
@@ -245,8 +277,7 @@ def _note_change(alert: Alert, source: AlertSource, now: datetime) -> None:
 
 def _trigger(source, parsed, current, key, key_hash, now) -> tuple[Alert, str]:
     if current is not None:
-        over = current.ticket is not None and current.ticket.state in OVER_STATES
-        if not over:
+        if not _incident_over(current):
             return _repeat(source, parsed, current, now), Outcome.REPEAT
         if current.state == AlertState.RESOLVED:
             _note_change(current, source, now)
@@ -271,13 +302,25 @@ def _repeat(source: AlertSource, parsed: ParsedAlert, alert: Alert, now: datetim
     alert.occurrences += 1
     alert.notifications += 1
     alert.last_seen = now
-    alert.save()
-    if alert.ticket_id:
-        again = "fired again after recovering" if was == AlertState.RESOLVED else "fired again"
+    # Every repeat is counted and recorded (AlertNotification); the incident's timeline gets
+    # one entry per NOTE_REPEATS_EVERY at most, so a tool re-sending each minute does not bury
+    # what people wrote (admin guide).
+    recovered = was == AlertState.RESOLVED
+    quiet = alert.noted_at is None or now - alert.noted_at >= NOTE_REPEATS_EVERY
+    if alert.ticket_id and (recovered or quiet):
+        since = alert.noted_occurrences
+        again = "fired again after recovering" if recovered else "fired again"
+        count = (
+            f"occurrence {alert.occurrences}"
+            if alert.occurrences - since <= 1
+            else f"occurrences {since + 1}-{alert.occurrences}"
+        )
         ticket_system_note(
             ticket=alert.ticket, kind=EventKind.UPDATED, is_internal=True,
-            message=f"Alert '{alert.title}' {again} (occurrence {alert.occurrences}).",
+            message=f"Alert '{alert.title}' {again} ({count}).",
         )  # fmt: skip
+        alert.noted_at, alert.noted_occurrences = now, alert.occurrences
+    alert.save()
     return alert
 
 
@@ -286,7 +329,8 @@ def _new_alert(source, parsed, key, key_hash, now, **extra) -> Alert | None:
     alert = Alert(
         source=source, key=key, key_hash=key_hash, dedup_key=parsed.dedup_key or "",
         title=(parsed.title or ticket_title(source, parsed))[:255], first_seen=now, last_seen=now,
-        started_at=parsed.started_at, occurrences=1, notifications=1, **extra,
+        started_at=parsed.started_at, occurrences=1, notifications=1, noted_occurrences=1,
+        **extra,
     )  # fmt: skip
     _refresh_fields(alert, parsed)
     try:
@@ -364,7 +408,7 @@ def _acknowledge(
     current.notifications += 1
     _refresh_fields(current, parsed)
     current.save()
-    if current.ticket_id and current.ticket.state not in OVER_STATES:
+    if current.ticket_id and not _incident_over(current):
         # An event, not a state change: the desk's people own the ticket's state and its SLA
         # clocks; the tool's acknowledgement says someone there is on it (admin guide).
         ticket_system_note(
@@ -480,7 +524,7 @@ def alerts_settle() -> int:
     ):
         with transaction.atomic():
             alert = (
-                Alert.objects.select_for_update()
+                Alert.objects.select_for_update(of=("self",))
                 .select_related("source", "ticket")
                 .get(pk=alert_id)
             )

@@ -136,3 +136,23 @@ def test_a_flapping_alert_that_settles_firing_opens_again(make_source, post, clo
     new = Alert.objects.get(is_current=True).ticket
     assert new.state == State.NEW
     assert TicketLink.objects.filter(source=new, kind=LinkKind.RELATED).exists()
+
+
+def test_repeats_reach_the_timeline_at_most_every_5_minutes(make_source, post, clock):
+    source = make_source("generic", correlation_window=0, storm_threshold=0)
+    for _ in range(4):
+        post(source, alert("r"))
+        clock.shift(timedelta(minutes=2))
+    clock.shift(timedelta(minutes=2))
+    post(source, alert("r"))
+    ticket = Ticket.objects.get()
+    notes = list(
+        ticket.events.filter(message__contains="fired again")
+        .order_by("id")
+        .values_list("message", flat=True)
+    )
+    assert notes == [
+        "Alert 'Alert r' fired again (occurrence 2).",
+        "Alert 'Alert r' fired again (occurrences 3-5).",
+    ]
+    assert Alert.objects.get().occurrences == 5
