@@ -145,7 +145,11 @@ def receive(source: AlertSource, raw: bytes, headers) -> Answer:
 def _sns(source: AlertSource, delivery: AlertDelivery, raw: bytes) -> Answer | None:
     envelopes = sns.envelopes(raw)
     if envelopes is None:
-        return None
+        if not source.verify_signatures:
+            return None
+        message = "The body is not an Amazon SNS message; this source checks SNS signatures."
+        alert_delivery_reject(delivery=delivery, code="bad_signature", message=message)
+        return Answer.error(403, "bad_signature", f"{message} (Delivery {delivery.pk} kept.)")
     try:
         if source.verify_signatures:
             for envelope in envelopes:

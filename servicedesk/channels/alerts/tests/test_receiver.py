@@ -186,3 +186,14 @@ def test_sns_ok_with_nothing_open_is_recorded_not_filed(make_source, post, sns_s
     assert answer["alerts"][0]["outcome"] == "nothing_open"
     assert Ticket.objects.count() == 0
     assert Alert.objects.count() == 0
+
+
+def test_an_unsigned_body_does_not_pass_for_an_sns_message(make_source, post, sns_signer):
+    source = make_source("cloudwatch")
+    bare = {"Message": json.loads(p.SNS_INSUFFICIENT["Message"]) | {"NewStateValue": "ALARM"}}
+    bare["Message"] = json.dumps(bare["Message"])
+    response = post(source, bare)
+    assert (response.status_code, error_of(response)) == (403, "bad_signature")
+    assert Ticket.objects.count() == 0
+    unchecked = make_source("cloudwatch", slug="cw-unchecked", verify_signatures=False)
+    assert post(unchecked, bare).status_code == 202
