@@ -84,3 +84,24 @@ def test_deliveries_list_and_the_raw_body(as_user, admin_ada, make_source, post)
     assert client.get("/api/v1/alert-deliveries/?state=nope").status_code == 400
     conflict = client.post(f"/api/v1/alert-deliveries/{rows[1]['id']}/reprocess/")
     assert conflict.status_code == 409
+
+
+def test_an_admin_changes_a_source(as_user, admin_ada, make_source, network_team):
+    source = make_source("generic")
+    client = as_user(admin_ada)
+    response = client.patch(
+        f"/api/v1/alert-sources/{source.pk}/",
+        {
+            "note_only": True,
+            "assignment_group": network_team.pk,
+            "mapping": {"dedup_key": "$.alert.id"},
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["assignment_group"] == "Network Team"
+    assert response.json()["token"] is None
+    source.refresh_from_db()
+    assert (source.note_only, source.mapping) == (True, {"dedup_key": "$.alert.id"})
+    bad = client.patch(f"/api/v1/alert-sources/{source.pk}/", {"kind": "splunk"}, format="json")
+    assert bad.status_code == 400
