@@ -16,6 +16,7 @@ from huey import Huey, crontab
 from huey.contrib.djhuey import HUEY
 
 from servicedesk.api.idempotency import idempotency_keys_purge
+from servicedesk.channels.alerts.tasks import alert_deliveries_recover, alerts_settle_job
 from servicedesk.channels.email.tasks import (
     inbound_messages_purge_job,
     inbound_messages_recover,
@@ -53,6 +54,10 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         schedule=crontab(hour="3", minute="41"),
         run=inbound_messages_purge_job,
     ),
+    # Monitoring alerts: deliveries stored but never processed, and flapping alerts that
+    # settled (their incident resolved or re-opened as the last state says), each minute.
+    PeriodicJob(name="alert_deliveries_recover", schedule=crontab(), run=alert_deliveries_recover),
+    PeriodicJob(name="alerts_settle", schedule=crontab(), run=alerts_settle_job),
     # API retries are answered from stored responses for 24 hours; older keys are dropped.
     PeriodicJob(
         name="idempotency_keys_purge", schedule=crontab(minute="17"), run=idempotency_keys_purge

@@ -278,6 +278,8 @@ if SERVICEDESK_SLA_SOON_HOURS < 0:
 # ticket closed a reply is only noted on it (0: every reply to a closed ticket opens a new one).
 SERVICEDESK_EMAIL_MAX_BYTES = env_int("SERVICEDESK_EMAIL_MAX_BYTES", 25 * 1024 * 1024)
 SERVICEDESK_EMAIL_INBOUND_SECRET = env_str("SERVICEDESK_EMAIL_INBOUND_SECRET", "")
+# Alerts channel: the largest notification body a monitoring tool may post.
+SERVICEDESK_ALERTS_MAX_BYTES = env_int("SERVICEDESK_ALERTS_MAX_BYTES", 1024 * 1024)
 SERVICEDESK_EMAIL_CLOSED_GRACE = env_str("SERVICEDESK_EMAIL_CLOSED_GRACE", "0")
 # Days the raw bytes of a finished inbound mail are kept (0: for ever); quarantined mail is kept.
 SERVICEDESK_EMAIL_KEEP_DAYS = env_int("SERVICEDESK_EMAIL_KEEP_DAYS", 0)

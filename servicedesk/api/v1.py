@@ -11,14 +11,19 @@ from servicedesk.api.views.activity import (
     LinkViewSet,
     WatcherViewSet,
 )
+from servicedesk.api.views.alerts import (
+    AlertDeliveryViewSet,
+    AlertReceiveView,
+    AlertSourceViewSet,
+)
 from servicedesk.api.views.chat import ChatViewSet
 from servicedesk.api.views.common import NUMBER_PATTERN
 from servicedesk.api.views.dashboard import DashboardViewSet
 from servicedesk.api.views.directory import CategoryViewSet, GroupViewSet, UserViewSet
 from servicedesk.api.views.email import InboundMailView, InboundMessageViewSet
+from servicedesk.api.views.knowledge import ArticleViewSet
 from servicedesk.api.views.report_exports import EventLogExportView, ReportExportView
 from servicedesk.api.views.reports import ReportViewSet
-from servicedesk.api.views.knowledge import ArticleViewSet
 from servicedesk.api.views.sla import CalendarViewSet, EscalationTargetViewSet, PolicyViewSet
 from servicedesk.api.views.tickets import TicketViewSet
 from servicedesk.api.views.triage import RuleViewSet, SuggestionViewSet, TriageViewSet
@@ -43,6 +48,8 @@ router.register("categories", CategoryViewSet, basename="category")
 router.register("dashboard", DashboardViewSet, basename="dashboard")
 router.register("reports", ReportViewSet, basename="report")
 router.register("email/messages", InboundMessageViewSet, basename="email-message")
+router.register("alert-sources", AlertSourceViewSet, basename="alert-source")
+router.register("alert-deliveries", AlertDeliveryViewSet, basename="alert-delivery")
 router.register("sla/calendars", CalendarViewSet, basename="sla-calendar")
 router.register("sla/policies", PolicyViewSet, basename="sla-policy")
 router.register("sla/escalation-targets", EscalationTargetViewSet, basename="sla-escalation-target")
@@ -58,5 +65,6 @@ urlpatterns = [
         name="report-export",
     ),
     path("eventlog.<str:extension>", EventLogExportView.as_view(), name="eventlog"),
+    path("alerts/<slug:source>/", AlertReceiveView.as_view(), name="alerts-receive"),
     *router.urls,
 ]

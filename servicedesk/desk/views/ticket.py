@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.accounts.models import User
+from servicedesk.channels.alerts.selectors import ticket_alert_box
 from servicedesk.core import clock
 from servicedesk.core.errors import EditConflict, NotFound, ServiceError
 from servicedesk.desk.access import agent_required
@@ -61,6 +62,7 @@ def _render(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
         "custom_fields": custom_field_rows(ticket),
         "clocks": ticket_clocks(ticket=ticket, now=clock.now()),
         "triage": triage_box(ticket, events),
+        "alert_box": ticket_alert_box(ticket),
         "edit_form": forms.get("edit_form") or TicketEditForm(ticket=ticket),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "link_form": forms.get("link_form") or LinkForm(),
