@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from servicedesk.accounts.models import SupportGroup, User
 from servicedesk.accounts.selectors import agents
+from servicedesk.core import config
 from servicedesk.core.errors import ServiceError
 from servicedesk.desk.selectors import active_members, own_group_ids
 from servicedesk.tickets.choices import (
@@ -164,19 +165,34 @@ def _groups(current: int | None = None):
 
 def _setup_categories(form: forms.Form, category_id: int | None, sub_id: int | None) -> None:
     """Categories, and subcategories grouped under their parent so the choice reads clearly."""
+    # The querysets check what is posted; the drop-downs are drawn from the categories kept per
+    # process (core.config): every ticket page drew them, a few hundred rows, from two queries.
     roots = Category.objects.filter(parent=None).filter(Q(is_active=True) | Q(pk=category_id))
     form.fields["category"].queryset = roots
-    subs = (
-        Category.objects.filter(parent__isnull=False)
-        .filter(Q(is_active=True) | Q(pk=sub_id))
-        .select_related("parent")
-        .order_by("parent__name", "name")
-    )
+    subs = Category.objects.filter(parent__isnull=False).filter(Q(is_active=True) | Q(pk=sub_id))
     form.fields["subcategory"].queryset = subs
+    rows = config.kept("desk.categories", _category_rows)
+    category = form.fields["category"]
+    category.widget.choices = [
+        ("", category.empty_label),
+        *((pk, name) for pk, name, parent, _, active in rows if parent is None and (active or pk == category_id)),
+    ]  # fmt: skip
     grouped: dict[str, list[tuple[str, str]]] = {}
-    for sub in subs:
-        grouped.setdefault(sub.parent.name, []).append((str(sub.pk), sub.name))
+    for pk, name, _parent, parent_name, active in sorted(
+        (row for row in rows if row[2] is not None), key=lambda row: (row[3], row[1])
+    ):
+        if active or pk == sub_id:
+            grouped.setdefault(parent_name, []).append((str(pk), name))
     form.fields["subcategory"].widget.choices = [("", "—"), *grouped.items()]
+
+
+def _category_rows() -> list[tuple[int, str, int | None, str | None, bool]]:
+    """Every category as (pk, name, parent pk, parent name, active), by name."""
+    return list(
+        Category.objects.order_by("name", "pk").values_list(
+            "pk", "name", "parent_id", "parent__name", "is_active"
+        )
+    )
 
 
 class TicketEditForm(ServiceErrorsMixin, AssigneeByGroupMixin, forms.Form):

@@ -160,19 +160,24 @@ class Timeline:
 
 
 def timeline(
-    *, events: list[TicketEvent], comments: list[Comment], newest: int | None = None
+    *,
+    events: list[TicketEvent],
+    comments: list[Comment],
+    newest: int | None = None,
+    unread: int = 0,
 ) -> Timeline:
     """Oldest first; with ``newest``, only that many of the newest entries. A comment is shown
-    in full, so its "commented" event is left out."""
+    in full, so its "commented" event is left out. ``unread``: older entries the caller did not
+    read (counted among the hidden)."""
     items: list[tuple[datetime, bool, Comment | TicketEvent]] = [
         (c.created_at, False, c) for c in comments
     ]
     items += [(e.created_at, True, e) for e in events if e.kind != EventKind.COMMENTED]
     # Comments sort before events of the same instant: a note's attachments follow the note.
     items.sort(key=lambda item: item[:2])
-    hidden = 0 if newest is None else max(0, len(items) - newest)
+    cut = 0 if newest is None else max(0, len(items) - newest)
     entries = [
         _event_entry(item) if is_event else _comment_entry(item)
-        for _, is_event, item in items[hidden:]
+        for _, is_event, item in items[cut:]
     ]
-    return Timeline(entries=entries, hidden=hidden)
+    return Timeline(entries=entries, hidden=cut + unread)

@@ -16,7 +16,8 @@ from servicedesk.desk.selectors import ticket_watchers, user_by_login
 from servicedesk.desk.timeline import SHOWN, timeline
 from servicedesk.desk.views.triage import triage_box
 from servicedesk.sla.selectors import ticket_clocks
-from servicedesk.tickets.models import Ticket
+from servicedesk.tickets.choices import EventKind
+from servicedesk.tickets.models import Comment, Ticket, TicketEvent
 from servicedesk.tickets.selectors import (
     custom_field_rows,
     ticket_attachments,
@@ -47,14 +48,12 @@ def _back(ticket: Ticket) -> HttpResponse:
 
 def _render(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) -> HttpResponse:
     user = request.user
-    events = list(ticket_events(ticket=ticket, user=user))
     whole = request.GET.get("timeline") == "all"
+    events, comments, unread = _timeline_rows(ticket, user, whole=whole)
     context = {
         "ticket": ticket,
         "timeline": timeline(
-            events=events,
-            comments=list(ticket_comments(ticket=ticket, user=user)),
-            newest=None if whole else SHOWN,
+            events=events, comments=comments, newest=None if whole else SHOWN, unread=unread
         ),
         "attachments": ticket_attachments(ticket=ticket, user=user).select_related("comment"),
         "links": ticket_links(ticket=ticket, user=user),
@@ -70,6 +69,30 @@ def _render(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
         "conflict": forms.get("conflict", False),
     }
     return render(request, "desk/ticket_detail.html", context, status=status)
+
+
+def _timeline_rows(
+    ticket: Ticket, user: User, *, whole: bool
+) -> tuple[list[TicketEvent], list[Comment], int]:
+    """The events and comments the timeline shows, and how many older ones were not read.
+
+    The page shows the newest SHOWN entries: the newest SHOWN events (but "commented", which
+    the comment stands for) and comments hold them all. A ticket with a long history read its
+    whole history for them, a model pair per event, most of its page's time.
+    """
+    events_q = ticket_events(ticket=ticket, user=user)
+    comments_q = ticket_comments(ticket=ticket, user=user)
+    if whole:
+        return list(events_q), list(comments_q), 0
+    events_q = events_q.exclude(kind=EventKind.COMMENTED)
+    events = list(events_q.order_by("-created_at", "-id")[:SHOWN])[::-1]
+    comments = list(comments_q.order_by("-created_at", "-id")[:SHOWN])[::-1]
+    unread = 0
+    if len(events) == SHOWN:
+        unread += events_q.count() - SHOWN
+    if len(comments) == SHOWN:
+        unread += comments_q.count() - SHOWN
+    return events, comments, unread
 
 
 @agent_required

@@ -171,6 +171,9 @@ class Ticket(models.Model):
             models.Index(fields=["-created_at", "-id"], name="ticket_created"),
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated"),
             models.Index(fields=["priority", "id"], name="ticket_priority"),
+            # All tickets of one priority, newest first: the created index walked ~5,500 rows to
+            # find fifty of priority 1 (under 1% of a desk's tickets) at a million tickets.
+            models.Index(fields=["priority", "-created_at", "-id"], name="ticket_priority_created"),
             models.Index(
                 fields=["-updated_at", "-id"], name="ticket_open_updated", condition=_OPEN
             ),
