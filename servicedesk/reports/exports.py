@@ -15,11 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,22 +66,29 @@ def csv_bytes(table: Table) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _cell(sheet, value: object, *, bold: bool = False) -> WriteOnlyCell:
-    value = _plain(value)
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # openpyxl reads "=..." as a formula when the value is set; a string cell is text.
-        cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
 def xlsx_bytes(table: Table) -> bytes:
     """The table as an XLSX workbook: the figures on the first sheet, what they are on the
     second ("About")."""
+    # openpyxl imports numpy whenever it is installed (scikit-learn brings it): imported at
+    # module level, every web worker would carry numpy for the few requests that ask for an
+    # XLSX (servicedesk/triage/tests/test_import_cost.py keeps the workers free of it).
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    def _cell(sheet, value: object, *, bold: bool = False) -> WriteOnlyCell:
+        value = _plain(value)
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            # openpyxl reads "=..." as a formula when the value is set; a string cell is text.
+            cell.data_type = "s"
+        if bold:
+            cell.font = Font(bold=True)
+        return cell
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=_sheet_title(table.title))
     sheet.append([_cell(sheet, header, bold=True) for _, header in table.columns])
