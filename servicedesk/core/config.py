@@ -124,11 +124,17 @@ def _request_finished(**kwargs: Any) -> None:
 
 def _migrated(sender, using: str = "default", **kwargs: Any) -> None:
     # Migrations and flushes write configuration rows without signals; once per migrate.
-    if sender.label == "core":
-        if using == "default":
-            changed()
-        else:
-            forget()
+    if sender.label != "core":
+        return
+    forget()
+    from servicedesk.core.models import ConfigVersion
+
+    # A migration back (migrate core 0002) leaves no table to mark.
+    if (
+        using == "default"
+        and ConfigVersion._meta.db_table in connection.introspection.table_names()
+    ):
+        changed()
 
 
 request_started.connect(_request_started, dispatch_uid="config-request-started")
