@@ -238,3 +238,15 @@ def test_article_files_follow_the_article(client, agent_l1_lee, requester_ann, v
     ok = client.get(f"/kb/files/{public_file.pk}/shot.png")
     assert ok.status_code == 200 and ok["Content-Type"] == "image/png"
     assert client.get(f"/kb/files/{internal_file.pk}/shot.png").status_code == 404
+
+
+def test_desk_list_state_badge_has_its_colour(client, agent_l1_lee, vpn):
+    # A bare "badge" is white text on no background: the state was unreadable.
+    draft = make_article("Teams camera is black", "Close other apps.", state=ArticleState.DRAFT)
+    client.force_login(agent_l1_lee)
+    listing = client.get("/desk/kb/").content.decode()
+    assert '<span class="badge badge-green">Published</span>' in listing
+    assert '<span class="badge badge-grey">Draft</span>' in listing
+    found = client.get("/desk/kb/", {"q": "camera"}).content.decode()
+    assert draft.title in found
+    assert '<span class="badge badge-grey">Draft</span>' in found

@@ -66,7 +66,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     query = " ".join((data.get("q") or "").split())
     state, audience = data.get("state") or "", data.get("audience") or ""
-    context = {"form": form, "query": query, "badges": STATE_BADGES}
+    context = {"form": form, "query": query}
     if query:
         states = (state,) if state else tuple(ArticleState.values)
         hits, corrected = article_search_result(
@@ -83,12 +83,22 @@ def article_list(request: HttpRequest) -> HttpResponse:
             Article.objects.filter(pk__in=[h.id for h in hits]).values_list("id", "state")
         )
         labels = dict(ArticleState.choices)
-        rows = [(hit, labels.get(states_by_id.get(hit.id), "")) for hit in hits]
+        rows = [
+            (
+                hit,
+                labels.get(states_by_id.get(hit.id), ""),
+                STATE_BADGES.get(states_by_id.get(hit.id)),
+            )
+            for hit in hits
+        ]
         context.update(hits=rows, corrected=corrected)
     else:
         page = Paginator(
             articles_for(user=request.user, state=state, audience=audience), PAGE_SIZE
         ).get_page(request.GET.get("page"))
+        for article in page:
+            # The badge class says the state by colour, as on the article's page.
+            article.badge = STATE_BADGES.get(article.state)
         context["page"] = page
     return render(request, "knowledge/desk_list.html", context)
 
