@@ -1,11 +1,8 @@
 """A computed report as plain data (JSON) and as CSV rows: shared by the command line and the
 REST API, so both print the same figures under the same keys."""
 
+from servicedesk.reports.exports import csv_safe
 from servicedesk.reports.types import ReportInfo, ReportResult
-
-# A text cell starting with one of these is a formula to a spreadsheet: it is written with a
-# leading apostrophe, so that a group called "=HYPERLINK(...)" stays text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def info_as_dict(info: ReportInfo) -> dict:
@@ -43,15 +40,14 @@ def result_as_dict(result: ReportResult) -> dict:
     }
 
 
-def safe_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def result_as_csv_rows(result: ReportResult) -> list[list]:
-    """A header of column keys, then one line per row."""
+    """A header of column keys, then one line per row; a text cell a spreadsheet would run as a
+    formula (a group called "=HYPERLINK(...)") keeps a leading apostrophe (exports.csv_safe)."""
     keys = [c.key for c in result.columns]
-    return [keys, *[[safe_cell(row.get(k)) for k in keys] for row in result.rows]]
+    return [
+        keys,
+        *[
+            [csv_safe("" if row.get(k) is None else row.get(k)) for k in keys]
+            for row in result.rows
+        ],
+    ]
