@@ -2,7 +2,6 @@
 links to tickets. Each is one transaction; counters move with F() so that concurrent readers
 never lose a count."""
 
-import hashlib
 from datetime import date
 from typing import Any
 
@@ -36,7 +35,7 @@ from servicedesk.tickets.choices import Channel
 from servicedesk.tickets.models import Category, Ticket
 
 # The tickets' own file checks: content type sniffed from the bytes, a safe file name.
-from servicedesk.tickets.services.conversation import _clean_filename, _sniff
+from servicedesk.tickets.services.conversation import upload_facts
 from servicedesk.tickets.services.validation import TITLE_MAX, Problems, text_problem
 
 BODY_MAX = 200_000
@@ -324,23 +323,17 @@ def article_attachment_add(
         raise ValidationFailed(
             f"The file is larger than {limit:,} bytes.", fields={"file": ["Too large."]}
         )
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    filename = _clean_filename(upload.name)
+    facts = upload_facts(upload)
     attachment = ArticleAttachment(
         article=article,
-        filename=filename,
-        content_type=_sniff(head, filename),
-        size=upload.size,
-        sha256=digest.hexdigest(),
+        filename=facts.filename,
+        content_type=facts.content_type,
+        size=facts.size,
+        sha256=facts.sha256,
         uploaded_by=by,
         created_at=clock.now(),
     )
-    attachment.file.save(filename, upload, save=True)
+    attachment.file.save(facts.filename, upload, save=True)
     return attachment
 
 

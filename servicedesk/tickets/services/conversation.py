@@ -3,6 +3,7 @@
 import hashlib
 import mimetypes
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
@@ -61,6 +62,34 @@ def _too_large(filename: str, size: int, limit: int) -> str:
     return f"{filename} is {shown_size}; the limit is {shown_limit}."
 
 
+@dataclass(frozen=True)
+class UploadFacts:
+    """What is stored about an uploaded file, read from its bytes, not from the client's claim."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def upload_facts(upload: UploadedFile) -> UploadFacts:
+    """The cleaned name, sniffed type, size and SHA-256 of ``upload``, left rewound to its start
+    for storing (ticket attachments, knowledge-article files)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    filename = _clean_filename(upload.name)
+    return UploadFacts(
+        filename=filename,
+        content_type=_sniff(head, filename),
+        size=upload.size,
+        sha256=digest.hexdigest(),
+    )
+
+
 def attachment_store(
     *,
     ticket: Ticket,
@@ -69,20 +98,14 @@ def attachment_store(
     channel: str,
     comment: Comment | None = None,
 ) -> Attachment:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    filename = _clean_filename(upload.name)
+    facts = upload_facts(upload)
     attachment = Attachment(
         ticket=ticket,
         comment=comment,
-        filename=filename,
-        content_type=_sniff(head, filename),
-        size=upload.size,
-        sha256=digest.hexdigest(),
+        filename=facts.filename,
+        content_type=facts.content_type,
+        size=facts.size,
+        sha256=facts.sha256,
         uploaded_by=by,
         created_at=clock.now(),
     )
@@ -92,13 +115,13 @@ def attachment_store(
         attachment.file.name = existing.file.name
         attachment.save()
     else:
-        attachment.file.save(filename, upload, save=True)
+        attachment.file.save(facts.filename, upload, save=True)
     event_append(
         ticket=ticket,
         kind=EventKind.ATTACHED,
         actor=by,
         channel=channel,
-        changes={"attachment": [None, filename]},
+        changes={"attachment": [None, facts.filename]},
         is_internal=comment is not None and not comment.is_public,
     )
     return attachment

@@ -5,14 +5,12 @@ configured source (then its generic JSON mapping applies). FILE '-' reads standa
 """
 
 import json
-import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from servicedesk.channels.alerts.parsing import PARSERS, ParseError, parse_alerts
-from servicedesk.core.commands import one_line_usage_errors
+from servicedesk.core.commands import one_line_usage_errors, read_input
 
 MAX_BYTES = 16 * 1024 * 1024
 
@@ -42,10 +40,10 @@ class Command(BaseCommand):
         kind, source_mapping = _kind(source)
         if mapping:
             try:
-                source_mapping = json.loads(_read(mapping))
+                source_mapping = json.loads(read_input(mapping, max_bytes=MAX_BYTES))
             except ValueError:
                 raise CommandError(f"{mapping} is not JSON", returncode=2) from None
-        raw = _read(file)
+        raw = read_input(file, max_bytes=MAX_BYTES)
         try:
             alerts = parse_alerts(raw, kind, mapping=source_mapping)
         except ParseError as error:
@@ -70,19 +68,3 @@ def _kind(source: str) -> tuple[str, dict | None]:
             returncode=2,
         )
     return found["kind"], found["mapping"]
-
-
-def _read(name: str) -> bytes:
-    try:
-        if name == "-":
-            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
-        else:
-            with Path(name).open("rb") as source:
-                raw = source.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise CommandError(f"cannot read {name}: {error.strerror or error}", returncode=2) from None
-    if len(raw) > MAX_BYTES:
-        raise CommandError(f"{name} is over {MAX_BYTES // (1024 * 1024)} MiB", returncode=2)
-    if not raw.strip():
-        raise CommandError(f"{name} is empty", returncode=2)
-    return raw

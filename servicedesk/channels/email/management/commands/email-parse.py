@@ -5,14 +5,12 @@ servicedesk email-parse - < FILE.eml
 """
 
 import json
-import sys
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from servicedesk.channels.email.parsing import parse_message
 from servicedesk.channels.email.parsing.summary import parse_summary
-from servicedesk.core.commands import one_line_usage_errors
+from servicedesk.core.commands import one_line_usage_errors, read_input
 
 # A message larger than this is not mail a desk takes in; reading it whole could fill memory.
 MAX_BYTES = 64 * 1024 * 1024
@@ -36,22 +34,6 @@ class Command(BaseCommand):
         parser.add_argument("file", metavar="FILE.eml", help="the raw message; - for stdin")
 
     def handle(self, *args, file: str, **options):
-        raw = _read(file)
+        raw = read_input(file, max_bytes=MAX_BYTES)
         summary = parse_summary(parse_message(raw))
         self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
-
-
-def _read(name: str) -> bytes:
-    try:
-        if name == "-":
-            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
-        else:
-            with Path(name).open("rb") as source:
-                raw = source.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise CommandError(f"cannot read {name}: {error.strerror or error}", returncode=2) from None
-    if len(raw) > MAX_BYTES:
-        raise CommandError(f"{name} is over {MAX_BYTES // (1024 * 1024)} MiB", returncode=2)
-    if not raw.strip():
-        raise CommandError(f"{name} is empty", returncode=2)
-    return raw
