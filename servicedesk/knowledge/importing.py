@@ -81,6 +81,10 @@ def parse_file(raw: bytes, *, name: str) -> ParsedFile:
         raise BadFile("title is empty")
     keywords = meta.get("keywords", "")
     if isinstance(keywords, list):
+        # Words only: a nested list written out through YAML aliases ("billion laughs") grew
+        # to gigabytes of text from a small file.
+        if not all(isinstance(k, str | int | float) for k in keywords):
+            raise BadFile("keywords must be a list of words or a comma-separated text")
         keywords = ", ".join(str(k) for k in keywords)
     elif not isinstance(keywords, str):
         raise BadFile("keywords must be a list or a comma-separated text")

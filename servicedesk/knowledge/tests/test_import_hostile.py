@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from servicedesk.knowledge.importing import BadFile, parse_file
 from servicedesk.knowledge.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -26,3 +27,15 @@ def test_a_file_name_that_is_not_utf8_is_refused_and_the_rest_imported(tmp_path)
         "caf\\xe9.md: the file name is not UTF-8 (rename the file); not imported"
     ]
     assert "3 files: 2 created, 0 updated, 0 unchanged, 1 not imported" in out.getvalue()
+
+
+def test_keywords_nested_through_yaml_aliases_are_refused_not_expanded():
+    # Each level holds the one before nine times: 9 ** 9 strings once written out.
+    levels = ['&l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"&l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 9)]
+    body = f"---\ntitle: Laughs\nkeywords: [{', '.join(levels)}]\n---\nBody.\n"
+    with pytest.raises(BadFile, match="keywords must be a list of words"):
+        parse_file(body.encode(), name="laughs.md")
+    assert parse_file(b"---\nkeywords: [vpn, 2026]\n---\nBody.\n", name="a.md").keywords == (
+        "vpn, 2026"
+    )
