@@ -70,6 +70,10 @@ def parse_file(raw: bytes, *, name: str) -> ParsedFile:
     unknown = set(map(str, meta)) - KNOWN_KEYS
     if unknown:
         raise BadFile(f"unknown front matter key(s): {', '.join(sorted(unknown))}")
+    for key in ("audience", "state", "owner", "review_date"):
+        # Written out with str(), a list nested through YAML aliases grows to gigabytes.
+        if isinstance(meta.get(key), list | dict):
+            raise BadFile(f"{key} must be one value, not a list")
     title = meta.get("title")
     if title is None:
         heading = _HEADING.match(text)

@@ -36,6 +36,10 @@ def test_keywords_nested_through_yaml_aliases_are_refused_not_expanded():
     body = f"---\ntitle: Laughs\nkeywords: [{', '.join(levels)}]\n---\nBody.\n"
     with pytest.raises(BadFile, match="keywords must be a list of words"):
         parse_file(body.encode(), name="laughs.md")
+    for key in ("audience", "state", "owner", "review_date"):
+        nested = body.replace("keywords:", f"{key}:")
+        with pytest.raises(BadFile, match=f"{key} must be one value, not a list"):
+            parse_file(nested.encode(), name="laughs.md")
     assert parse_file(b"---\nkeywords: [vpn, 2026]\n---\nBody.\n", name="a.md").keywords == (
         "vpn, 2026"
     )
