@@ -77,13 +77,18 @@ def _key(request: Request) -> str | None:
     return key
 
 
-def idempotent(request: Request, create: Callable[[], Response]) -> Response:
-    """Run ``create`` once per (user, Idempotency-Key); without the header, just run it."""
+def idempotent(request: Request, create: Callable[[], Response], *, user=None) -> Response:
+    """Run ``create`` once per (user, Idempotency-Key); without the header, just run it.
+
+    ``user``: whom the request acts for when that is not the caller (a chat relay speaking
+    for its users): the key is theirs, or one key sent for two users would answer the second
+    with the first one's conversation."""
     key = _key(request)
     if key is None:
         return create()
+    user = user if user is not None else request.user
     fingerprint = _fingerprint(request)
-    mine = IdempotencyKey.objects.filter(user=request.user, key=key)
+    mine = IdempotencyKey.objects.filter(user=user, key=key)
     stored = mine.first()
     if stored is not None:
         return _replay(stored, fingerprint)
@@ -91,7 +96,7 @@ def idempotent(request: Request, create: Callable[[], Response]) -> Response:
         try:
             with transaction.atomic():
                 record = IdempotencyKey.objects.create(
-                    user=request.user, key=key, fingerprint=fingerprint, created_at=clock.now()
+                    user=user, key=key, fingerprint=fingerprint, created_at=clock.now()
                 )
         except IntegrityError:
             # A concurrent request with this key committed first: answer as it did.

@@ -70,6 +70,10 @@ def parse_file(raw: bytes, *, name: str) -> ParsedFile:
     unknown = set(map(str, meta)) - KNOWN_KEYS
     if unknown:
         raise BadFile(f"unknown front matter key(s): {', '.join(sorted(unknown))}")
+    for key in ("audience", "state", "owner", "review_date"):
+        # Written out with str(), a list nested through YAML aliases grows to gigabytes.
+        if isinstance(meta.get(key), list | dict):
+            raise BadFile(f"{key} must be one value, not a list")
     title = meta.get("title")
     if title is None:
         heading = _HEADING.match(text)
@@ -81,6 +85,10 @@ def parse_file(raw: bytes, *, name: str) -> ParsedFile:
         raise BadFile("title is empty")
     keywords = meta.get("keywords", "")
     if isinstance(keywords, list):
+        # Words only: a nested list written out through YAML aliases ("billion laughs") grew
+        # to gigabytes of text from a small file.
+        if not all(isinstance(k, str | int | float) for k in keywords):
+            raise BadFile("keywords must be a list of words or a comma-separated text")
         keywords = ", ".join(str(k) for k in keywords)
     elif not isinstance(keywords, str):
         raise BadFile("keywords must be a list or a comma-separated text")

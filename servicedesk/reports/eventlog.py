@@ -28,6 +28,7 @@ from django.utils import timezone
 from servicedesk.accounts.models import User
 from servicedesk.reports.exports import csv_safe
 from servicedesk.reports.fields import FIELDS
+from servicedesk.reports.query import date_in_range
 from servicedesk.reports.types import ReportError
 from servicedesk.tickets.choices import EventKind, Priority, State
 from servicedesk.tickets.models import Ticket, TicketEvent
@@ -76,9 +77,13 @@ class EventLogQuery:
 
 def _date(text: str, name: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise EventLogError(f"{name}: {text!r} is not a date (YYYY-MM-DD).") from None
+    try:
+        return date_in_range(day, param=name)
+    except ReportError as error:
+        raise EventLogError(str(error)) from None
 
 
 def _values(params: Mapping, name: str) -> list[str]:

@@ -30,7 +30,7 @@ from servicedesk.reports.sql import (
     offset_spans,
     percentiles_by_group,
 )
-from servicedesk.reports.types import Column, ReportResult
+from servicedesk.reports.types import Column, ReportError, ReportResult
 from servicedesk.sla.choices import ClockStatus, Metric
 from servicedesk.sla.models import Clock, ClockCycle
 from servicedesk.tickets.choices import State
@@ -110,6 +110,11 @@ def _result(scope: Scope, columns, rows, drilldown, notes=()) -> ReportResult:
     )
 
 
+# A range by day over centuries (1900 to 2999 are valid days) made hundreds of thousands of
+# rows; 10,000 is over 27 years by day.
+MAX_PERIODS = 10_000
+
+
 def _periods(scope: Scope, first: date | None) -> list[tuple[date, object, object]]:
     """The periods of the range, each (first day, start instant, end instant), clipped to the
     range; an open start begins at ``first`` (the first ticket's day), an open end today."""
@@ -123,6 +128,12 @@ def _periods(scope: Scope, first: date | None) -> list[tuple[date, object, objec
     out = []
     day = _period_start(lo, interval)
     while day <= hi:
+        if len(out) == MAX_PERIODS:
+            # Each period is a row, a drilldown link and a point of the chart.
+            raise ReportError(
+                f"The range holds more than {MAX_PERIODS} {interval}s: narrow it or use a "
+                "longer interval."
+            )
         nxt = _next_period(day, interval)
         start, end = midnight(max(day, lo), zone), midnight(min(nxt, hi + timedelta(days=1)), zone)
         out.append((day, start, end))

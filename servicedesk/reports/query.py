@@ -12,6 +12,16 @@ from servicedesk.reports.types import INTERVALS, ReportError, ReportQuery
 # The parameters that are not filters; every other key of a mapping is a filter field.
 OWN_PARAMS = ("name", "from", "to", "by", "interval", "format", "filter")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The days a range may name. Year 1 or 9999 overflowed when the day became an instant (the
+# zone's offset, or "to" plus one day): a 500. No desk holds tickets outside these.
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def date_in_range(day: date, *, param: str) -> date:
+    """``day`` if a report or the event log can use it, else ReportError."""
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ReportError(f"{param} must be a day from {DATE_MIN} to {DATE_MAX}, not {day}.")
+    return day
 
 
 def _date(value: str | None, *, param: str) -> date | None:
@@ -21,9 +31,10 @@ def _date(value: str | None, *, param: str) -> date | None:
     try:
         if not _DATE.fullmatch(text):
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ReportError(f"{param} must be a date as YYYY-MM-DD, not {value!r}.") from None
+    return date_in_range(day, param=param)
 
 
 def parse_filter(text: str) -> tuple[str, str]:

@@ -88,7 +88,7 @@ class ChatViewSet(ApiViewSet):
         responses={201: ConversationOutput, 400: ERROR, 403: ERROR},
     )
     def create(self, request: Request) -> Response:
-        return idempotent(request, self._create)
+        return idempotent(request, self._create, user=chat_user(request))
 
     def _create(self) -> Response:
         form = ConversationInput(data=self.request.data)
@@ -113,7 +113,7 @@ class ChatViewSet(ApiViewSet):
         A bot framework that retries on a timeout sends an Idempotency-Key: the retry gets
         the first answer, and the user's "yes" is not read twice.
         """
-        return idempotent(request, self._message)
+        return idempotent(request, self._message, user=chat_user(request))
 
     def _message(self) -> Response:
         conversation = self._conversation()
@@ -144,7 +144,7 @@ class ChatViewSet(ApiViewSet):
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def uploads(self, request: Request, pk: str) -> Response:
         """A screenshot for the ticket the conversation will raise (the attachment limits apply)."""
-        return idempotent(request, self._upload)
+        return idempotent(request, self._upload, user=chat_user(request))
 
     def _upload(self) -> Response:
         conversation = self._conversation()

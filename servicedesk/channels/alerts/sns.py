@@ -7,7 +7,6 @@ fetching its ``SubscribeURL`` (the only way SNS starts sending).
 """
 
 import base64
-import json
 import re
 import urllib.request
 from typing import Any
@@ -17,6 +16,8 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
+
+from servicedesk.channels.alerts.parsing.base import ParseError, load_json
 
 _SNS_HOST = re.compile(r"^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$")
 _SIGNED_NOTIFICATION = ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type")
@@ -42,8 +43,8 @@ class SnsError(Exception):
 def envelopes(raw: bytes) -> list[dict[str, Any]] | None:
     """The SNS envelopes of a body (HTTP delivery or a Lambda's Records); None if not SNS."""
     try:
-        data = json.loads(raw)
-    except ValueError:
+        data = load_json(raw)
+    except ParseError:
         return None
     if not isinstance(data, dict):
         return None

@@ -1,5 +1,7 @@
-"""Article files and images, for whoever may see the article (else 404)."""
+"""Article files and images, for whoever may see the article (else 404), signed in: the
+knowledge base is the desk's and the portal's, and both need an account."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
@@ -12,6 +14,7 @@ from servicedesk.knowledge.selectors import article_get
 INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
+@login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, filename: str) -> FileResponse:
     attachment = ArticleAttachment.objects.filter(pk=pk).first()

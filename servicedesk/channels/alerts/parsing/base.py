@@ -91,14 +91,45 @@ def stable_hash(*parts: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def load_object(raw: bytes) -> dict[str, Any]:
-    """The body as a JSON object, or a ParseError saying why not."""
+# Texts no column stores, which only a JSON escape can put in a UTF-8 body: NUL (\u0000;
+# PostgreSQL refuses it, the ticket services too) and a \uD800-\uDFFF escape left without
+# its partner (a lone surrogate, which UTF-8 cannot encode). Either failed the whole delivery.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(value: Any) -> Any:
+    """``value`` with every unstorable character in its texts (keys too) made U+FFFD."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    return value
+
+
+def load_json(raw: bytes | str) -> Any:
+    """JSON as Python values, its texts storable; ParseError for bytes that are not JSON."""
     try:
         value = json.loads(raw)
     except UnicodeDecodeError:
         raise ParseError("The body is not UTF-8 text.", "invalid_json") from None
     except ValueError as error:
         raise ParseError(f"The body is not valid JSON: {error}.", "invalid_json") from None
+    except RecursionError:
+        # Python's decoder recurses per level: thousands of nested brackets exhaust the stack.
+        raise ParseError("The body is not valid JSON: nested too deeply.", "invalid_json") from None
+    if (b"\\u" if isinstance(raw, bytes) else "\\u") not in raw:
+        return value  # no escape, so nothing unstorable
+    try:
+        return _storable(value)
+    except RecursionError:
+        raise ParseError("The body is not valid JSON: nested too deeply.", "invalid_json") from None
+
+
+def load_object(raw: bytes) -> dict[str, Any]:
+    """The body as a JSON object, or a ParseError saying why not."""
+    value = load_json(raw)
     if not isinstance(value, dict):
         raise ParseError("The body must be a JSON object.", "invalid_payload")
     return value

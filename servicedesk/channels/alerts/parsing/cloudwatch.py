@@ -6,7 +6,6 @@ it, then account + region + alarm name. ``MessageId`` names the delivery: SNS re
 the same one. ALARM fires, OK resolves, INSUFFICIENT_DATA says nothing either way.
 """
 
-import json
 from typing import Any
 
 from servicedesk.channels.alerts.parsing.base import (
@@ -17,6 +16,7 @@ from servicedesk.channels.alerts.parsing.base import (
     ParseError,
     link,
     links_of,
+    load_json,
     text,
     title_text,
     when,
@@ -54,8 +54,8 @@ def _alarm(envelope: dict[str, Any]) -> ParsedAlert:
     message = envelope.get("Message")
     if isinstance(message, str):
         try:
-            message = json.loads(message)
-        except ValueError:
+            message = load_json(message)
+        except ParseError:
             message = None
     if not isinstance(message, dict) or "AlarmName" not in message:
         raise ParseError(

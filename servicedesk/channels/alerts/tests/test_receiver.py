@@ -84,6 +84,42 @@ def test_bad_bodies_are_400_and_kept(make_source, post, kind, raw, code):
     assert Ticket.objects.count() == 0
 
 
+# Python's JSON decoder recurses per level: this depth exhausts the stack.
+DEEP = b'{"a": ' * 5000 + b"1" + b"}" * 5000
+
+
+@pytest.mark.parametrize(
+    ("kind", "options"), [("generic", {}), ("cloudwatch", {"verify_signatures": False})]
+)
+def test_deeply_nested_json_is_400_and_kept(make_source, post, kind, options):
+    source = make_source(kind, **options)
+    response = post(source, DEEP)
+    assert (response.status_code, error_of(response)) == (400, "invalid_json")
+    delivery = AlertDelivery.objects.get()
+    assert (delivery.state, delivery.error_code) == ("rejected", "invalid_json")
+    assert bytes(delivery.raw) == DEEP
+
+
+def test_nul_and_lone_surrogate_escapes_still_open_the_incident(make_source, post):
+    # "\ud800" without its low half, and "\u0000", decode to texts no column can store.
+    source = make_source("generic")
+    raw = rb'{"id": "disk-\udc00", "title": "Disk \ud800 full\u0000", "host": "db\ud83d"}'
+    response = post(source, raw)
+    assert response.status_code == 202, response.json()
+    assert AlertDelivery.objects.get().state == "processed"
+    assert Ticket.objects.get().title.startswith("Disk \ufffd full\ufffd")
+
+
+def test_a_lone_surrogate_inside_an_sns_message_still_opens_the_incident(make_source, post):
+    source = make_source("cloudwatch", verify_signatures=False)
+    message = json.loads(p.SNS_INSUFFICIENT["Message"])
+    message |= {"AlarmName": "cpu-\ud800-high", "NewStateValue": "ALARM"}
+    envelope = {**p.SNS_INSUFFICIENT, "Message": json.dumps(message)}
+    response = post(source, json.dumps(envelope).encode())
+    assert response.status_code == 202, response.json()
+    assert "cpu-\ufffd-high" in Ticket.objects.get().title
+
+
 def test_a_10_mb_body_is_413_and_its_head_kept(make_source, post):
     source = make_source("generic")
     raw = b'{"id": "x", "title": "' + b"a" * (10 * 1024 * 1024) + b'"}'

@@ -44,6 +44,10 @@ class Command(BaseCommand):
         for path in files:
             key = path.relative_to(directory).as_posix()
             try:
+                if not _is_utf8(key):
+                    # The key is stored: a name with undecodable bytes crashed the whole import.
+                    key = key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                    raise BadFile("the file name is not UTF-8 (rename the file)")
                 parsed = parse_file(path.read_bytes(), name=path.name)
                 outcome = article_import(key=key, values=_values(parsed), state=parsed.state)
             except (BadFile, ServiceError, OSError) as exc:
@@ -63,6 +67,14 @@ class Command(BaseCommand):
                 f"{counts['bad']} of {len(files)} files not imported; fix them and run again",
                 returncode=1,
             )
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _values(parsed: ParsedFile) -> dict:
