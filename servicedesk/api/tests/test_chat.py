@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from servicedesk.accounts.services import api_token_create
-from servicedesk.channels.chat.models import Conversation, Message
+from servicedesk.channels.chat.models import Conversation, Message, Upload
 from servicedesk.channels.chat.tests import conftest as chat_fixtures
 from servicedesk.channels.chat.tests.conftest import Hit
 from servicedesk.tickets.models import Attachment, Ticket
@@ -185,3 +185,21 @@ def test_a_body_over_the_request_limit_is_a_413(client_for, requester_ann):
     answer = _post(api, f"/api/v1/chat/{chat}/messages/", text="x" * 3_000_000)
     assert (answer.status_code, answer.json()["error"]["code"]) == (413, "request_too_large")
     assert Message.objects.filter(conversation_id=chat).count() == 1
+
+
+def test_only_an_image_is_taken_as_a_screenshot(client_for, requester_ann):
+    api = client_for(requester_ann)
+    chat = _post(api, "/api/v1/chat/").json()["id"]
+    for name, body in [
+        ("setup.png", b"MZ\x90\x00" + bytes(64)),  # a Windows program named as a picture
+        ("shot.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    ]:
+        upload = SimpleUploadedFile(name, body, content_type="image/png")
+        answer = api.post(f"/api/v1/chat/{chat}/uploads/", {"file": upload}, format="multipart")
+        assert answer.status_code == 400
+        assert answer.json()["error"]["code"] == "not_an_image"
+        assert answer.json()["error"]["message"].startswith(f"{name} is not an image")
+    upload = SimpleUploadedFile("vpn.png", PNG, content_type="application/octet-stream")
+    answer = api.post(f"/api/v1/chat/{chat}/uploads/", {"file": upload}, format="multipart")
+    assert answer.status_code == 201
+    assert Upload.objects.filter(conversation_id=chat).count() == 1

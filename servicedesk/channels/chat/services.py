@@ -10,10 +10,11 @@ from servicedesk.channels.chat.choices import Author, Source
 from servicedesk.channels.chat.models import Conversation, Message, Upload
 from servicedesk.core import clock
 from servicedesk.core.errors import TransitionNotAllowed, ValidationFailed
-from servicedesk.tickets.services.conversation import attachment_check
+from servicedesk.tickets.services.conversation import attachment_check, upload_facts
 from servicedesk.tickets.services.validation import Problems, text_problem
 
 UPLOADS_MAX = 5
+SCREENSHOT_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 def _ended() -> TransitionNotAllowed:
@@ -105,7 +106,7 @@ def upload_add(*, conversation: Conversation, by: User, upload: UploadedFile) ->
     """A screenshot for the ticket to be raised: kept with the conversation until then.
 
     The ticket attachments' limits apply now, so the user learns of a file too large before
-    the ticket is raised, not after.
+    the ticket is raised, not after; only images are taken (PNG, JPEG, GIF, WebP, by their bytes).
     """
     problems = Problems()
     attachment_check(problems, upload)
@@ -117,6 +118,15 @@ def upload_add(*, conversation: Conversation, by: User, upload: UploadedFile) ->
         raise ValidationFailed(
             f"A conversation takes at most {UPLOADS_MAX} files; add more on the ticket.",
             code="too_many_uploads",
+        )
+    # A screenshot, read from its bytes: the panel asks for one, and a program or an SVG (which
+    # can carry script) has no business riding on a chat into the ticket.
+    if upload_facts(upload).content_type not in SCREENSHOT_TYPES:
+        raise ValidationFailed(
+            f"{_filename(upload.name)} is not an image: send a PNG, JPEG, GIF or WebP"
+            " screenshot (other files can be added to the ticket).",
+            fields={"file": ["Not an image."]},
+            code="not_an_image",
         )
     now = clock.now()
     stored = Upload(conversation=conversation, size=upload.size, created_at=now)
