@@ -15,15 +15,15 @@ raises the ticket through ``ticket_create``, with the transcript as an attachmen
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import fresh_sqlite_desk  # noqa: E402
 
 PROBLEMS = ("My VPN drops every hour", "The printer on floor 3 jams on every job",
             "Outlook will not start since the update", "Wi-Fi is slow in the meeting room",
@@ -41,15 +41,7 @@ def main() -> None:
     parser.add_argument("--rules", type=int, default=50)
     parser.add_argument("--articles", type=int, default=2000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="chat-bench-") as data:
-        os.environ.update(SERVICEDESK_DATA_DIR=data, DATABASE_URL="", REDIS_URL="")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
+    with fresh_sqlite_desk("chat-bench-"):
         run(args)
 
 

@@ -11,6 +11,9 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -222,3 +225,19 @@ def append_to_doc(title: str, body: str, *, path: Path = RESULTS_DOC) -> None:
 def emit(result: Result, stream=None) -> None:
     """Write one result as a JSON line (how a scenario process hands results back)."""
     print(result.to_json(), file=stream or sys.stdout, flush=True)
+
+
+@contextmanager
+def fresh_sqlite_desk(prefix: str) -> Iterator[None]:
+    """This process set up on a new, migrated SQLite desk in a temporary folder (removed after):
+    for the in-process benchmarks that build their own data."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as data:
+        os.environ.update(SERVICEDESK_DATA_DIR=data, DATABASE_URL="", REDIS_URL="")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        yield

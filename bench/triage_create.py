@@ -19,15 +19,15 @@ The machine is shared while this runs: compare the set-ups of one run, not runs 
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import fresh_sqlite_desk  # noqa: E402
 
 TITLES = ("VPN drops every hour", "Printer on floor 3 jams", "Password expired",
           "Outlook will not start", "Wi-Fi slow in the meeting room", "New starter needs a laptop")  # fmt: skip
@@ -39,15 +39,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--rules", type=int, default=50)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="triage-bench-") as data:
-        os.environ.update(SERVICEDESK_DATA_DIR=data, DATABASE_URL="", REDIS_URL="")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
+    with fresh_sqlite_desk("triage-bench-"):
         run(args)
 
 
